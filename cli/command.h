@@ -1,0 +1,30 @@
+// The contract between main() and the subcommands.
+#pragma once
+
+#include <stdexcept>
+#include <string>
+
+namespace CLI {
+class App;
+}
+
+namespace ksim::cli {
+
+/// Process exit codes: what they mean is part of the interface.
+enum class ExitCode : int {
+  kOk = 0,       // what was asked succeeded
+  kFailure = 1,  // what was asked failed (a run error, a failed expectation)
+  kUsage = 2,    // bad usage or bad input (flags, files, documents)
+};
+
+/// Thrown by a command for bad input; main() prints it and exits 2.
+class UsageError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+/// Each subcommand registers itself on the root app. Its callback stores the
+/// exit code in `exit_code`.
+void add_demo_command(CLI::App& app, ExitCode& exit_code);
+
+}  // namespace ksim::cli

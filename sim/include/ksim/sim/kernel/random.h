@@ -1,0 +1,159 @@
+// Deterministic randomness: one generator and the project's own
+// distributions, so a (scenario, seed) gives the same draws on every
+// standard library (std::*_distribution output is implementation-defined).
+//
+// Generator: xoshiro256** 1.0 (Blackman and Vigna, 2018), seeded through
+// splitmix64. Streams: every entity (a pod, a load phase, a node) draws from
+// its own generator derived from (run seed, stable entity name), so adding an
+// entity never changes another entity's draws:
+//
+//   h  = FNV-1a 64 of the entity name's bytes
+//   z  = mix64(run_seed ^ mix64(h))          (mix64: splitmix64's finalizer)
+//   state[0..3] = the next four splitmix64 outputs starting from z
+//
+// Transcendental functions (log, exp) come from the C library; results are
+// identical for the same binary and C library.
+#pragma once
+
+#include <cstdint>
+#include <expected>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace ksim {
+
+/// splitmix64's output function (a bijective 64-bit mixer).
+std::uint64_t mix64(std::uint64_t x);
+
+/// FNV-1a, 64-bit, over the bytes of `s`.
+std::uint64_t fnv1a64(std::string_view s);
+
+/// xoshiro256**: 2^256 - 1 period, 64-bit outputs.
+class Rng {
+ public:
+  /// Seeds the state with four splitmix64 outputs starting from `seed`.
+  explicit Rng(std::uint64_t seed);
+  /// Uses `state` as is. Precondition: not all zero.
+  static Rng from_state(std::uint64_t s0, std::uint64_t s1, std::uint64_t s2, std::uint64_t s3);
+  /// The stream of entity `name` in run `run_seed` (see the file comment).
+  static Rng for_stream(std::uint64_t run_seed, std::string_view name);
+
+  /// Next 64 random bits.
+  std::uint64_t next() {
+    const std::uint64_t result = rotl(s_[1] * 5, 7) * 9;
+    const std::uint64_t t = s_[1] << 17;
+    s_[2] ^= s_[0];
+    s_[3] ^= s_[1];
+    s_[1] ^= s_[2];
+    s_[0] ^= s_[3];
+    s_[2] ^= t;
+    s_[3] = rotl(s_[3], 45);
+    return result;
+  }
+
+  /// Uniform in [0, 1), 53 random bits.
+  double uniform01() { return static_cast<double>(next() >> 11) * 0x1.0p-53; }
+
+  /// Uniform integer in [0, n), unbiased (Lemire's multiply-and-reject).
+  /// Precondition: n > 0.
+  std::uint64_t below(std::uint64_t n);
+
+ private:
+  Rng() = default;
+  static std::uint64_t rotl(std::uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
+  std::uint64_t s_[4] = {};
+};
+
+/// Derives per-entity streams for one run.
+class RandomStreams {
+ public:
+  explicit RandomStreams(std::uint64_t run_seed) : seed_(run_seed) {}
+  [[nodiscard]] std::uint64_t seed() const { return seed_; }
+  [[nodiscard]] Rng stream(std::string_view entity) const { return Rng::for_stream(seed_, entity); }
+
+ private:
+  std::uint64_t seed_;
+};
+
+// Distributions. Each is a small value type: `create` validates parameters
+// from user input and returns an error sentence; the constructor asserts
+// them. sample() draws from the generator given.
+
+/// Uniform real in [lo, hi).
+class Uniform {
+ public:
+  static std::expected<Uniform, std::string> create(double lo, double hi);
+  Uniform(double lo, double hi);
+  double sample(Rng& rng) const { return lo_ + (hi_ - lo_) * rng.uniform01(); }
+
+ private:
+  double lo_, hi_;
+};
+
+/// Exponential with the given mean (> 0): -mean * ln(1 - U).
+class Exponential {
+ public:
+  static std::expected<Exponential, std::string> create(double mean);
+  explicit Exponential(double mean);
+  double sample(Rng& rng) const;
+  [[nodiscard]] double mean() const { return mean_; }
+
+ private:
+  double mean_;
+};
+
+/// Normal(mean, stddev >= 0), Marsaglia's polar method (one value per call;
+/// the pair's second value is discarded so that sample() has no hidden state).
+class Normal {
+ public:
+  static std::expected<Normal, std::string> create(double mean, double stddev);
+  Normal(double mean, double stddev);
+  double sample(Rng& rng) const;
+
+ private:
+  double mean_, stddev_;
+};
+
+/// exp(Normal(mu, sigma)).
+class LogNormal {
+ public:
+  static std::expected<LogNormal, std::string> create(double mu, double sigma);
+  /// The log-normal whose own mean and standard deviation are given (> 0, >= 0):
+  /// sigma^2 = ln(1 + (sd/mean)^2), mu = ln(mean) - sigma^2 / 2.
+  static std::expected<LogNormal, std::string> from_mean_stddev(double mean, double stddev);
+  LogNormal(double mu, double sigma);
+  double sample(Rng& rng) const;
+
+ private:
+  Normal normal_;
+};
+
+/// Pareto with shape alpha > 0 truncated to [lo, hi], 0 < lo < hi, by
+/// inversion: x = lo * (1 - U * (1 - (lo/hi)^alpha))^(-1/alpha).
+class BoundedPareto {
+ public:
+  static std::expected<BoundedPareto, std::string> create(double alpha, double lo, double hi);
+  BoundedPareto(double alpha, double lo, double hi);
+  double sample(Rng& rng) const;
+
+ private:
+  double alpha_, lo_, tail_;  // tail_ = 1 - (lo/hi)^alpha
+};
+
+/// Index i in [0, n) with probability weight[i] / sum, in O(1) per draw by
+/// Vose's alias method. Weights must be finite, >= 0, with a positive sum.
+class WeightedDiscrete {
+ public:
+  static std::expected<WeightedDiscrete, std::string> create(std::span<const double> weights);
+  explicit WeightedDiscrete(std::span<const double> weights);
+  std::size_t sample(Rng& rng) const;
+  [[nodiscard]] std::size_t size() const { return prob_.size(); }
+
+ private:
+  std::vector<double> prob_;
+  std::vector<std::uint32_t> alias_;
+};
+
+}  // namespace ksim

@@ -1,0 +1,189 @@
+// The discrete-event kernel: a virtual clock and an event calendar.
+//
+// It knows nothing of Kubernetes. Models schedule callbacks; the kernel fires
+// them in (time, insertion order) order, so ties are deterministic (as in
+// ns-3's Simulator). Pending events live in a slot pool with their callback
+// stored inline (no heap allocation per event); the calendar is a radix heap
+// of 16-byte entries (radix_queue.h). Cancel and reschedule are lazy: they
+// bump the slot's stamp, and stale calendar entries are skipped when popped.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <new>
+#include <optional>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+#include "ksim/sim/kernel/check.h"
+#include "ksim/sim/kernel/radix_queue.h"
+#include "ksim/sim/kernel/time.h"
+
+namespace ksim {
+
+/// Identifies a scheduled event. Stays valid while the event is pending; a
+/// periodic event stays pending until cancelled. Default: refers to nothing.
+struct EventHandle {
+  std::uint32_t slot = UINT32_MAX;
+  std::uint32_t gen = 0;
+  friend bool operator==(const EventHandle&, const EventHandle&) = default;
+};
+
+/// Bytes of captured state an event callback may carry inline. A larger
+/// callback does not compile: capture a pointer to model state instead.
+inline constexpr std::size_t kEventCallbackBytes = 48;
+
+class Simulator {
+ public:
+  Simulator();
+  ~Simulator();
+  Simulator(const Simulator&) = delete;
+  Simulator& operator=(const Simulator&) = delete;
+
+  /// Current simulated time: the time of the event being (or last) fired, or
+  /// the limit of the last run_until().
+  [[nodiscard]] Time now() const { return now_; }
+
+  /// Schedules `fn()` at `at`. Precondition: at >= now(). Events at the same
+  /// time fire in the order they were scheduled.
+  template <class F>
+  EventHandle schedule_at(Time at, F&& fn) {
+    return schedule_impl(at, Duration{0}, std::forward<F>(fn));
+  }
+
+  /// Schedules `fn()` after `delay` (>= 0).
+  template <class F>
+  EventHandle schedule_in(Duration delay, F&& fn) {
+    KSIM_CHECK(delay.count() >= 0, "schedule_in: negative delay");
+    return schedule_impl(now_ + delay, Duration{0}, std::forward<F>(fn));
+  }
+
+  /// Schedules `fn()` at every instant phase + k * period (k integer) that is
+  /// >= now(), until cancelled. Precondition: period > 0, 0 <= phase < period.
+  /// The next firing is scheduled after `fn` returns, so `fn` may cancel or
+  /// reschedule its own handle.
+  template <class F>
+  EventHandle schedule_periodic(Duration period, Duration phase, F&& fn) {
+    KSIM_CHECK(period.count() > 0, "schedule_periodic: period must be positive");
+    KSIM_CHECK(phase.count() >= 0 && phase < period, "schedule_periodic: need 0 <= phase < period");
+    const std::int64_t p = period.count();
+    const std::int64_t t = to_us(now_);
+    const std::int64_t rem = ((t - phase.count()) % p + p) % p;
+    const std::int64_t first = rem == 0 ? t : t + (p - rem);
+    return schedule_impl(time_from_us(first), period, std::forward<F>(fn));
+  }
+
+  /// Cancels a pending event. Returns false if it already fired, was
+  /// cancelled, or the handle is default.
+  bool cancel(EventHandle h);
+
+  /// Moves a pending event to `at` (>= now()); it then ties after events
+  /// already scheduled at `at`. A periodic event continues every period from
+  /// `at`. Returns false if the event is not pending.
+  bool reschedule(EventHandle h, Time at);
+
+  /// Whether the event is still pending.
+  [[nodiscard]] bool is_pending(EventHandle h) const;
+
+  /// When a pending event will fire next.
+  [[nodiscard]] std::optional<Time> scheduled_time(EventHandle h) const;
+
+  /// The time of the earliest pending event, if any.
+  [[nodiscard]] std::optional<Time> next_event_time() const;
+
+  /// Fires the earliest pending event. Returns false if there is none.
+  bool step() { return step_until(kTimeMax); }
+
+  /// Fires events until none is pending or stop() is called. Returns the
+  /// number fired. With a periodic event pending this only ends by stop().
+  std::uint64_t run();
+
+  /// Fires every event with time <= until (including ones scheduled along the
+  /// way), then sets now() to `until` unless stop() was called. Returns the
+  /// number fired. Precondition: until >= now().
+  std::uint64_t run_until(Time until);
+
+  /// Makes the current run()/run_until() return after the event being fired.
+  void stop() { stop_requested_ = true; }
+
+  /// Events pending (scheduled, not yet fired or cancelled).
+  [[nodiscard]] std::size_t pending() const { return live_; }
+  /// Events fired since construction.
+  [[nodiscard]] std::uint64_t events_fired() const { return fired_; }
+
+ private:
+  struct CallbackOps {
+    void (*invoke)(void*);
+    void (*destroy)(void*);  // null when trivially destructible
+  };
+  template <class F>
+  static void invoke_as(void* p) {
+    (*static_cast<F*>(p))();
+  }
+  template <class F>
+  static void destroy_as(void* p) {
+    static_cast<F*>(p)->~F();
+  }
+  template <class F>
+  static constexpr CallbackOps kOps{&invoke_as<F>,
+                                    std::is_trivially_destructible_v<F> ? nullptr : &destroy_as<F>};
+
+  // Touched when firing: one cache line per event.
+  struct alignas(64) Slot {
+    alignas(16) unsigned char storage[kEventCallbackBytes];
+    const CallbackOps* ops;
+    std::int64_t period_us;  // 0 = one-shot
+  };
+  // Touched on every pop, cancel and reschedule: kept dense.
+  struct SlotState {
+    std::int64_t time_us;
+    std::uint32_t stamp;  // matches the live calendar entry; bumped to orphan it
+    std::uint32_t gen;    // matches live handles; bumped when the slot is freed
+  };
+  struct Warm {
+    Simulator* sim;
+    void operator()(std::uint32_t slot) const;
+  };
+
+  static constexpr unsigned kChunkBits = 12;  // slots per chunk: 4096
+  static constexpr std::uint32_t kNoSlot = UINT32_MAX;
+
+  Slot& slot_at(std::uint32_t i) { return chunks_[i >> kChunkBits][i & ((1u << kChunkBits) - 1)]; }
+
+  template <class F>
+  EventHandle schedule_impl(Time at, Duration period, F&& fn) {
+    using Fn = std::decay_t<F>;
+    static_assert(sizeof(Fn) <= kEventCallbackBytes,
+                  "event callback captures too much: capture a pointer to model state");
+    static_assert(alignof(Fn) <= 16, "event callback is over-aligned");
+    static_assert(std::is_invocable_r_v<void, Fn&>, "event callback must be callable as fn()");
+    KSIM_CHECK(at >= now_, "schedule: time is in the past");
+    const std::uint32_t i = allocate_slot();
+    Slot& s = slot_at(i);
+    ::new (static_cast<void*>(s.storage)) Fn(std::forward<F>(fn));
+    s.ops = &kOps<Fn>;
+    s.period_us = period.count();
+    ++live_;
+    return enqueue_new(i, at);
+  }
+
+  std::uint32_t allocate_slot();
+  void free_slot(std::uint32_t i);  // destroys the callback, returns the slot to the pool
+  EventHandle enqueue_new(std::uint32_t i, Time at);
+  bool step_until(Time limit);
+  void fire(std::uint32_t i);
+
+  Time now_{};
+  RadixQueue<Warm> queue_;
+  std::vector<std::unique_ptr<Slot[]>> chunks_;
+  std::vector<SlotState> state_;
+  std::vector<std::uint32_t> free_;
+  std::size_t live_ = 0;
+  std::uint64_t fired_ = 0;
+  std::uint32_t firing_ = kNoSlot;
+  bool stop_requested_ = false;
+};
+
+}  // namespace ksim
