@@ -1,0 +1,110 @@
+// The per-metric arithmetic of the HPA (upstream: pkg/controller/podautoscaler
+// replica_calculator.go and metrics/utilization.go), as pure functions over
+// value types. Each returns the proposal and the sentences that explain it, or
+// the upstream error message.
+#pragma once
+
+#include <cstdint>
+#include <expected>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "ksim/control/hpa/types.h"
+
+namespace ksim::control::hpa {
+
+/// Parameters of one replica calculation (the controller's flags and "now").
+struct CalcParams {
+  Tolerances tolerances;
+  Duration cpu_initialization_period = std::chrono::minutes(5);
+  Duration initial_readiness_delay = std::chrono::seconds(30);
+  Instant now{};
+  bool pod_level_resources = true;
+};
+
+/// How the selected pods split (upstream: groupPods). Each pod is in exactly one
+/// group; `why` holds one sentence per pod not counted as ready.
+struct PodGroups {
+  int ready_count = 0;
+  std::set<std::string> unready;
+  std::set<std::string> missing;
+  std::set<std::string> ignored;
+  std::vector<std::string> why;
+};
+
+/// upstream: groupPods. `resource` is the resource name ("cpu" triggers the
+/// readiness rules) or empty for Pods metrics.
+PodGroups group_pods(const std::vector<Pod>& pods, const PodMetricsInfo& metrics,
+                     const std::string& resource, const CalcParams& params);
+
+/// A computed proposal. `usage` is the reported current value: the raw average
+/// (milli) for resources, the average for Pods metrics, the value for Object and
+/// External Value targets, the per-pod average for AverageValue targets.
+struct ReplicaCalc {
+  std::int32_t replicas = 0;
+  std::int32_t utilization = 0;  // resource Utilization targets only
+  std::int64_t usage = 0;
+  Instant timestamp{};
+  std::vector<std::string> explanation;
+};
+using CalcResult = std::expected<ReplicaCalc, std::string>;
+
+/// upstream: GetResourceReplicas after the metrics fetch. `metrics` holds the
+/// per-pod usage (milli) of `resource`; `timestamp` is the first item's.
+CalcResult get_resource_replicas(std::int32_t current_replicas, std::int32_t target_utilization,
+                                 const std::string& resource, const std::string& container,
+                                 const std::vector<Pod>& pods, PodMetricsInfo metrics,
+                                 Instant timestamp, const CalcParams& params);
+
+/// upstream: calcPlainMetricReplicas (Resource AverageValue and Pods metrics).
+CalcResult calc_plain_metric_replicas(std::int32_t current_replicas, std::int64_t target_usage,
+                                      const std::string& resource, const std::vector<Pod>& pods,
+                                      PodMetricsInfo metrics, Instant timestamp,
+                                      const CalcParams& params);
+
+/// upstream: GetObjectMetricReplicas / getUsageRatioReplicaCount (Value target).
+CalcResult get_object_value_replicas(std::int32_t current_replicas, std::int64_t target_usage,
+                                     std::int64_t usage, const std::vector<Pod>& pods,
+                                     const Tolerances& tolerances);
+
+/// upstream: GetObjectPerPodMetricReplicas (AverageValue target; status replicas).
+CalcResult get_object_per_pod_replicas(std::int32_t status_replicas, std::int64_t target_average,
+                                       std::int64_t usage, Instant timestamp,
+                                       const Tolerances& tolerances);
+
+/// upstream: GetExternalMetricReplicas (Value target): the series are summed.
+CalcResult get_external_value_replicas(std::int32_t current_replicas, std::int64_t target_usage,
+                                       const std::vector<std::int64_t>& values,
+                                       const std::vector<Pod>& pods, const Tolerances& tolerances);
+
+/// upstream: GetExternalPerPodMetricReplicas (AverageValue target; status replicas).
+CalcResult get_external_per_pod_replicas(std::int32_t status_replicas, std::int64_t target_per_pod,
+                                         const std::vector<std::int64_t>& values, Instant timestamp,
+                                         const Tolerances& tolerances);
+
+/// upstream: calculateRequests. Requests (milli) by pod name, or the error.
+std::expected<std::map<std::string, std::int64_t>, std::string> calculate_requests(
+    const std::vector<Pod>& pods, const std::string& container, const std::string& resource,
+    bool pod_level_resources);
+
+/// upstream: metrics/utilization.go GetResourceUtilizationRatio, with the
+/// big-integer fallback when int64 sums overflow.
+struct UtilizationRatio {
+  double ratio = 0;
+  std::int32_t utilization = 0;
+  std::int64_t raw_average = 0;
+};
+std::expected<UtilizationRatio, std::string> resource_utilization_ratio(
+    const PodMetricsInfo& metrics, const std::map<std::string, std::int64_t>& requests,
+    std::int32_t target_utilization);
+
+/// upstream: metrics/utilization.go GetMetricUsageRatio. {ratio, average usage}.
+std::pair<double, std::int64_t> metric_usage_ratio(const PodMetricsInfo& metrics,
+                                                   std::int64_t target_usage);
+
+/// Go's int32(math.Ceil(x)), saturated to the int32 range (NaN -> MinInt32,
+/// what amd64 yields). Upstream converts unchecked on some paths.
+std::int32_t ceil_to_int32(double x);
+
+}  // namespace ksim::control::hpa
