@@ -270,6 +270,7 @@ CalcResult get_object_value_replicas(std::int32_t current_replicas, std::int64_t
   const double ratio = static_cast<double>(usage) / static_cast<double>(target_usage);
   ReplicaCalc out;
   out.usage = usage;
+  out.timestamp = kGoZeroTime;  // upstream drops the object metric's timestamp
   out.explanation.push_back("object value " + text::milli(usage) + " / target " +
                             text::milli(target_usage) + " = ratio " + text::num(ratio));
   return usage_ratio_replica_count(current_replicas, ratio, pods, tolerances, std::move(out));
@@ -308,6 +309,7 @@ CalcResult get_external_value_replicas(std::int32_t current_replicas, std::int64
   const double ratio = static_cast<double>(usage) / static_cast<double>(target_usage);
   ReplicaCalc out;
   out.usage = usage;
+  out.timestamp = kGoZeroTime;  // upstream drops the external metric's timestamp
   out.explanation.push_back("external sum of " + std::to_string(values.size()) + " series " +
                             text::milli(usage) + " / target " + text::milli(target_usage) +
                             " = ratio " + text::num(ratio));

@@ -15,6 +15,10 @@ namespace ksim::control::hpa {
 using Instant = std::chrono::time_point<std::chrono::system_clock, std::chrono::microseconds>;
 using Duration = std::chrono::microseconds;
 
+/// Go's zero time.Time (0001-01-01T00:00:00Z): what upstream reports as the
+/// timestamp of Object and External Value proposals.
+inline constexpr Instant kGoZeroTime{std::chrono::seconds(-62'135'596'800)};
+
 enum class PodPhase { kPending, kRunning, kSucceeded, kFailed, kUnknown };
 enum class ConditionStatus { kTrue, kFalse, kUnknown };
 
