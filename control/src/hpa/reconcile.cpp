@@ -188,8 +188,8 @@ ReconcileResult reconcile(const ReconcileInput& raw_input) {
       set_condition(conds, kScaledToZero,
                     to_zero ? ConditionStatus::kTrue : ConditionStatus::kFalse,
                     to_zero ? "ScaledToZero" : "NotScaledToZero",
-                    to_zero ? "the HPA scaled the target to zero replicas"
-                            : "the target is not scaled to zero by the HPA",
+                    to_zero ? "the HPA controller scaled the workload to zero"
+                            : "the HPA controller did not scale the workload to zero",
                     in.now);
     }
     out.status.last_scale_time = in.now;
@@ -265,7 +265,7 @@ void compute_from_metrics(Sync& s, const ReconcileInput& in, bool raise_to_min) 
                 n.limit_message, in.now);
   s.desired = n.desired;
   out.limit = n.limit;
-  if (raise_to_min && s.desired > 0 && s.desired < s.min_replicas) {
+  if (raise_to_min && s.desired < s.min_replicas) {
     s.desired = s.min_replicas;
     out.explanation.push_back("scaling up from zero: raised to minReplicas " +
                               std::to_string(s.min_replicas));

@@ -59,11 +59,17 @@ TEST(Reconcile, AboveMaxAndBelowMinSkipMetrics) {
   EXPECT_EQ(r.events[0].message,
             "New size: 10; reason: Current number of replicas above Spec.MaxReplicas");
   in.spec_replicas = 1;
+  in.config.scale_to_zero = false;
   r = reconcile(in);
   EXPECT_EQ(r.desired_replicas, 2);
   // TestTooFewReplicas: only AbleToScale is set in this branch.
   ASSERT_EQ(r.status.conditions.size(), 1u);
   EXPECT_EQ(r.status.conditions[0].reason, "SucceededRescale");
+  // With HPAScaleToZero every successful rescale also sets ScaledToZero.
+  in.config.scale_to_zero = true;
+  r = reconcile(in);
+  ASSERT_EQ(r.status.conditions.size(), 2u);
+  EXPECT_EQ(r.status.conditions[1].reason, "NotScaledToZero");
 }
 
 TEST(Reconcile, ZeroReplicasDisablesScaling) {
@@ -88,6 +94,7 @@ MetricSpec object_metric(std::int64_t target) {
 TEST(Reconcile, ScaleUpFromZeroWithObjectMetricLegacy) {
   // TestScaleUpFromZeroIgnoresToleranceCMObject: minReplicas 0, ratio 1 -> 1.
   ReconcileInput in = cpu_input(0, {}, 50, 0, 5);
+  in.config.scale_to_zero = false;  // the legacy semantics, before #135118
   in.spec.metrics = {object_metric(10000)};
   in.metrics.custom.push_back(
       CustomMetricItem{in.spec.metrics[0].described_object, "qps", t0(), {}, 10000});
@@ -102,8 +109,10 @@ TEST(Reconcile, ScaleDownToZeroWithObjectMetric) {
   in.spec.metrics = {object_metric(10000)};
   in.metrics.custom.push_back(
       CustomMetricItem{in.spec.metrics[0].described_object, "qps", t0(), {}, 0});
+  in.config.scale_to_zero = false;
   ReconcileResult r = reconcile(in);
   EXPECT_EQ(r.desired_replicas, 0);
+  EXPECT_EQ(find_condition(r.status, "ScaledToZero"), nullptr);
   // With HPAScaleToZero the condition records it; a later sync at 0 computes.
   in.config.scale_to_zero = true;
   r = reconcile(in);
@@ -123,6 +132,12 @@ TEST(Reconcile, ScaleDownToZeroWithObjectMetric) {
   r = reconcile(later);
   EXPECT_EQ(r.desired_replicas, 0);
   EXPECT_EQ(find_condition(r.status, "ScalingActive")->reason, "ScalingDisabled");
+  // minReplicas raised to 2 while scaled to zero: back to at least 2 even at ratio 0.
+  later.status = reconcile(in).status;
+  later.spec.min_replicas = 2;
+  later.metrics.custom[0].value_milli = 0;
+  r = reconcile(later);
+  EXPECT_EQ(r.desired_replicas, 2);
 }
 
 TEST(Reconcile, FailingMetricBlocksScaleDownNotScaleUp) {

@@ -188,7 +188,7 @@ struct ControllerConfig {
   double legacy_scale_up_limit_factor = 2.0;
   double legacy_scale_up_limit_minimum = 4.0;
   bool configurable_tolerance = true;  // HPAConfigurableTolerance (beta, on from 1.35)
-  bool scale_to_zero = false;          // HPAScaleToZero
+  bool scale_to_zero = true;           // HPAScaleToZero (beta, on from 1.37)
   bool pod_level_resources = true;     // PodLevelResources (beta, on from 1.34)
 };
 
