@@ -168,11 +168,20 @@ std::pair<double, std::int64_t> metric_usage_ratio(const PodMetricsInfo& metrics
 }
 
 std::int32_t ceil_to_int32(double x) {
-  if (std::isnan(x)) return std::numeric_limits<std::int32_t>::min();
+  // Go on amd64 converts with CVTTSD2SL: NaN and out-of-range give MinInt32.
   const double c = std::ceil(x);
-  if (c >= static_cast<double>(kMaxInt32)) return std::numeric_limits<std::int32_t>::max();
-  if (c <= static_cast<double>(kMinInt32)) return std::numeric_limits<std::int32_t>::min();
+  if (std::isnan(c) || c >= 2147483648.0 || c < -2147483648.0) {
+    return std::numeric_limits<std::int32_t>::min();
+  }
   return static_cast<std::int32_t>(c);
+}
+
+std::int64_t go_int64(double x) {
+  // CVTTSD2SQ: NaN and out-of-range give MinInt64.
+  if (std::isnan(x) || x >= 9223372036854775808.0 || x < -9223372036854775808.0) {
+    return std::numeric_limits<std::int64_t>::min();
+  }
+  return static_cast<std::int64_t>(x);
 }
 
 bool LabelSelector::matches(const std::map<std::string, std::string>& labels) const {

@@ -232,9 +232,11 @@ CalcResult usage_ratio_replica_count(std::int32_t current, double ratio,
   return out;
 }
 
-// The per-pod (AverageValue) rule shared by Object and External metrics.
+// The per-pod (AverageValue) rule shared by Object and External metrics. Only
+// the External path caps its conversions upstream; the Object path converts
+// unchecked (go_int64/ceil_to_int32 reproduce amd64's result).
 ReplicaCalc per_pod_replicas(std::int32_t status_replicas, std::int64_t target, std::int64_t usage,
-                             Instant timestamp, const Tolerances& tol) {
+                             Instant timestamp, const Tolerances& tol, bool external) {
   ReplicaCalc out;
   out.timestamp = timestamp;
   out.replicas = status_replicas;
@@ -242,7 +244,7 @@ ReplicaCalc per_pod_replicas(std::int32_t status_replicas, std::int64_t target, 
                        (static_cast<double>(target) * static_cast<double>(status_replicas));
   if (!tol.is_within(ratio)) {
     const double r = std::ceil(static_cast<double>(usage) / static_cast<double>(target));
-    out.replicas = r > static_cast<double>(kMaxInt32) ? kMaxInt32 : ceil_to_int32(r);
+    out.replicas = external && r > static_cast<double>(kMaxInt32) ? kMaxInt32 : ceil_to_int32(r);
     out.explanation.push_back("ratio " + text::milli(usage) + " / (" + text::milli(target) + " x " +
                               std::to_string(status_replicas) +
                               " status replicas) = " + text::num(ratio) + " outside tolerance " +
@@ -253,11 +255,11 @@ ReplicaCalc per_pod_replicas(std::int32_t status_replicas, std::int64_t target, 
                               tolerance_text(tol) + " -> keep " + std::to_string(status_replicas) +
                               " status replicas");
   }
-  if (static_cast<double>(usage) >= static_cast<double>(kMaxInt64)) {
+  if (external && static_cast<double>(usage) >= static_cast<double>(kMaxInt64)) {
     out.usage = kMaxInt64;
   } else {
-    const double avg = std::ceil(static_cast<double>(usage) / static_cast<double>(status_replicas));
-    out.usage = avg >= static_cast<double>(kMaxInt64) ? kMaxInt64 : static_cast<std::int64_t>(avg);
+    out.usage =
+        go_int64(std::ceil(static_cast<double>(usage) / static_cast<double>(status_replicas)));
   }
   return out;
 }
@@ -279,7 +281,7 @@ CalcResult get_object_value_replicas(std::int32_t current_replicas, std::int64_t
 CalcResult get_object_per_pod_replicas(std::int32_t status_replicas, std::int64_t target_average,
                                        std::int64_t usage, Instant timestamp,
                                        const Tolerances& tolerances) {
-  return per_pod_replicas(status_replicas, target_average, usage, timestamp, tolerances);
+  return per_pod_replicas(status_replicas, target_average, usage, timestamp, tolerances, false);
 }
 
 namespace {
@@ -320,7 +322,8 @@ CalcResult get_external_per_pod_replicas(std::int32_t status_replicas, std::int6
                                          const std::vector<std::int64_t>& values, Instant timestamp,
                                          const Tolerances& tolerances) {
   const std::int64_t usage = sum_external(values, false);
-  ReplicaCalc out = per_pod_replicas(status_replicas, target_per_pod, usage, timestamp, tolerances);
+  ReplicaCalc out =
+      per_pod_replicas(status_replicas, target_per_pod, usage, timestamp, tolerances, true);
   out.explanation.insert(
       out.explanation.begin(),
       "external sum of " + std::to_string(values.size()) + " series " + text::milli(usage));

@@ -4,6 +4,9 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
+#include <limits>
+
 #include "fixtures.h"
 
 namespace ksim::control::hpa {
@@ -215,6 +218,25 @@ TEST(ExternalValue, SumsSeries) {
       get_external_value_replicas(2, 3000, {1000, 3000, 5000}, running_pods(2), Tolerances{});
   EXPECT_EQ(r->replicas, 6);
   EXPECT_EQ(r->usage, 9000);
+}
+
+}  // namespace
+}  // namespace ksim::control::hpa
+
+namespace ksim::control::hpa {
+namespace {
+
+TEST(GoConversions, Amd64IndefiniteOnOverflow) {
+  EXPECT_EQ(ceil_to_int32(4.2), 5);
+  EXPECT_EQ(ceil_to_int32(-0.5), 0);
+  EXPECT_EQ(ceil_to_int32(2147483647.0), 2147483647);
+  EXPECT_EQ(ceil_to_int32(3e9), std::numeric_limits<std::int32_t>::min());
+  EXPECT_EQ(ceil_to_int32(std::nan("")), std::numeric_limits<std::int32_t>::min());
+  EXPECT_EQ(go_int64(1e19), std::numeric_limits<std::int64_t>::min());
+  // The Object per-pod path converts unchecked, unlike the External one.
+  const auto obj = get_object_per_pod_replicas(1, 1, std::numeric_limits<std::int64_t>::max(),
+                                               testing::t0(), Tolerances{});
+  EXPECT_EQ(obj->replicas, std::numeric_limits<std::int32_t>::min());
 }
 
 }  // namespace

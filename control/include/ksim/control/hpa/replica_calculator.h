@@ -103,8 +103,10 @@ std::expected<UtilizationRatio, std::string> resource_utilization_ratio(
 std::pair<double, std::int64_t> metric_usage_ratio(const PodMetricsInfo& metrics,
                                                    std::int64_t target_usage);
 
-/// Go's int32(math.Ceil(x)), saturated to the int32 range (NaN -> MinInt32,
-/// what amd64 yields). Upstream converts unchecked on some paths.
+/// Go's int32(math.Ceil(x)) as amd64 computes it: NaN or out of range gives
+/// MinInt32 (upstream converts unchecked except where it caps explicitly).
 std::int32_t ceil_to_int32(double x);
+/// Go's int64(x) on amd64: NaN or out of range gives MinInt64.
+std::int64_t go_int64(double x);
 
 }  // namespace ksim::control::hpa
