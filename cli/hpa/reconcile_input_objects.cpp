@@ -90,7 +90,9 @@ namespace {
 
 h::PodMetricsItem parse_pod_metrics(const JsonAt& m) {
   h::PodMetricsItem item;
-  item.name = m.at("metadata").at("name").str();
+  const JsonAt md = m.at("metadata");
+  item.name = md.at("name").str();
+  if (auto ns = md.get("namespace")) item.namespace_ = ns->str();
   item.timestamp = m.at("timestamp").time();
   item.window = m.at("window").duration();
   if (auto cs = m.get("containers")) {

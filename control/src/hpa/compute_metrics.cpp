@@ -5,6 +5,8 @@
 // metrics client makes of the API answers).
 #include "compute_metrics.h"
 
+#include <algorithm>
+
 #include "text.h"
 
 namespace ksim::control::hpa::detail {
@@ -44,12 +46,24 @@ std::expected<std::pair<PodMetricsInfo, Instant>, std::string> resource_metrics(
   }
   PodMetricsInfo info;
   for (const PodMetricsItem& m : api.resource) {
-    bool missing = m.containers.empty() && container.empty();
+    if (!container.empty()) {
+      // getContainerMetrics: a pod without the container is an error; a
+      // container without the resource leaves the pod without a sample.
+      const auto c = std::find_if(m.containers.begin(), m.containers.end(),
+                                  [&](const ContainerUsage& u) { return u.name == container; });
+      if (c == m.containers.end()) {
+        return std::unexpected("failed to get container metrics: container " + container +
+                               " not present in metrics for pod " + m.namespace_ + "/" + m.name);
+      }
+      const auto it = c->usage_milli.find(resource);
+      if (it != c->usage_milli.end()) info[m.name] = PodMetric{it->second, m.timestamp, m.window};
+      continue;
+    }
+    // getPodMetrics: the sum over containers; any container without the
+    // resource (or no containers) leaves the pod without a sample.
+    bool missing = m.containers.empty();
     std::int64_t sum = 0;
-    bool found_container = container.empty();
     for (const ContainerUsage& c : m.containers) {
-      if (!container.empty() && c.name != container) continue;
-      found_container = true;
       const auto it = c.usage_milli.find(resource);
       if (it == c.usage_milli.end()) {
         missing = true;
@@ -57,7 +71,7 @@ std::expected<std::pair<PodMetricsInfo, Instant>, std::string> resource_metrics(
       }
       sum += it->second;
     }
-    if (!missing && found_container) info[m.name] = PodMetric{sum, m.timestamp, m.window};
+    if (!missing) info[m.name] = PodMetric{sum, m.timestamp, m.window};
   }
   return std::pair{info, api.resource.front().timestamp};
 }

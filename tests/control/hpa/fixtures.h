@@ -76,8 +76,11 @@ inline ReconcileInput cpu_input(int replicas, const std::vector<std::int64_t>& u
   in.status_replicas = replicas;
   in.pods = running_pods(static_cast<int>(usage.size()));
   for (std::size_t i = 0; i < usage.size(); ++i) {
-    in.metrics.resource.push_back(PodMetricsItem{
-        "pod-" + std::to_string(i), t0() - 1s, 60s, {ContainerUsage{"c", {{"cpu", usage[i]}}}}});
+    in.metrics.resource.push_back(PodMetricsItem{"pod-" + std::to_string(i),
+                                                 "default",
+                                                 t0() - 1s,
+                                                 60s,
+                                                 {ContainerUsage{"c", {{"cpu", usage[i]}}}}});
   }
   in.state.recommendations = std::vector<Recommendation>{};
   return in;

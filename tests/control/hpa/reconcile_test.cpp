@@ -224,6 +224,37 @@ TEST(Reconcile, ConfigurableToleranceGate) {
   EXPECT_EQ(reconcile(in).desired_replicas, 3);
 }
 
+TEST(Reconcile, ContainerResource) {
+  // Container "c" requests 1000m and uses 900m; a sidecar "s" is ignored.
+  ReconcileInput in = cpu_input(2, {900, 900}, 50, 1, 10);
+  for (Pod& p : in.pods) p.containers.push_back(Container{"s", {{"cpu", 1000}}});
+  for (PodMetricsItem& m : in.metrics.resource)
+    m.containers.push_back(ContainerUsage{"s", {{"cpu", 0}}});
+  in.spec.metrics[0].type = MetricSourceType::kContainerResource;
+  in.spec.metrics[0].type_name = "ContainerResource";
+  in.spec.metrics[0].container = "c";
+  ReconcileResult r = reconcile(in);
+  EXPECT_EQ(r.proposals[0].replicas, 4);  // 90 % / 50 % x 2 = 3.6 -> 4
+  EXPECT_EQ(r.status.current_metrics[0].current.average_utilization, 90);
+  EXPECT_EQ(r.events[0].message,
+            "New size: 4; reason: cpu container resource utilization (percentage of request) "
+            "above target");
+  // The same HPA on the whole pod: (900 + 0) / 2000 = 45 % -> within tolerance.
+  in.spec.metrics[0].type = MetricSourceType::kResource;
+  in.spec.metrics[0].type_name = "Resource";
+  EXPECT_EQ(reconcile(in).proposals[0].replicas, 2);
+  // A pod whose metrics lack the named container fails the metric.
+  in.spec.metrics[0].type = MetricSourceType::kContainerResource;
+  in.spec.metrics[0].type_name = "ContainerResource";
+  in.spec.metrics[0].container = "nope";
+  r = reconcile(in);
+  EXPECT_EQ(find_condition(r.status, "ScalingActive")->reason, "FailedGetContainerResourceMetric");
+  EXPECT_EQ(*r.proposals[0].error,
+            "failed to get nope container metric value: failed to get cpu utilization: unable to "
+            "get metrics for resource cpu: failed to get container metrics: container nope not "
+            "present in metrics for pod default/pod-0");
+}
+
 TEST(SetCondition, TransitionTimeMovesOnlyOnFlip) {
   std::vector<HpaCondition> cs{{"AbleToScale", ConditionStatus::kTrue, "A", "a", t0() - 1h}};
   set_condition(cs, "AbleToScale", ConditionStatus::kTrue, "B", "b", t0());

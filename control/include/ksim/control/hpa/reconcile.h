@@ -22,6 +22,7 @@ struct ContainerUsage {
 };
 struct PodMetricsItem {
   std::string name;
+  std::string namespace_;
   Instant timestamp{};
   Duration window{};
   std::vector<ContainerUsage> containers;
