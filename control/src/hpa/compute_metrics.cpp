@@ -47,14 +47,11 @@ std::expected<std::pair<PodMetricsInfo, Instant>, std::string> resource_metrics(
   PodMetricsInfo info;
   for (const PodMetricsItem& m : api.resource) {
     if (!container.empty()) {
-      // getContainerMetrics: a pod without the container is an error; a
-      // container without the resource leaves the pod without a sample.
+      // getContainerMetrics (newest): a pod without the container, or whose
+      // container lacks the resource, has no sample (older clients errored).
       const auto c = std::find_if(m.containers.begin(), m.containers.end(),
                                   [&](const ContainerUsage& u) { return u.name == container; });
-      if (c == m.containers.end()) {
-        return std::unexpected("failed to get container metrics: container " + container +
-                               " not present in metrics for pod " + m.namespace_ + "/" + m.name);
-      }
+      if (c == m.containers.end()) continue;
       const auto it = c->usage_milli.find(resource);
       if (it != c->usage_milli.end()) info[m.name] = PodMetric{it->second, m.timestamp, m.window};
       continue;

@@ -243,16 +243,16 @@ TEST(Reconcile, ContainerResource) {
   in.spec.metrics[0].type = MetricSourceType::kResource;
   in.spec.metrics[0].type_name = "Resource";
   EXPECT_EQ(reconcile(in).proposals[0].replicas, 2);
-  // A pod whose metrics lack the named container fails the metric.
+  // Pods whose metrics lack the named container have no sample (newest
+  // getContainerMetrics); with none left the metric fails.
   in.spec.metrics[0].type = MetricSourceType::kContainerResource;
   in.spec.metrics[0].type_name = "ContainerResource";
   in.spec.metrics[0].container = "nope";
   r = reconcile(in);
   EXPECT_EQ(find_condition(r.status, "ScalingActive")->reason, "FailedGetContainerResourceMetric");
   EXPECT_EQ(*r.proposals[0].error,
-            "failed to get nope container metric value: failed to get cpu utilization: unable to "
-            "get metrics for resource cpu: failed to get container metrics: container nope not "
-            "present in metrics for pod default/pod-0");
+            "failed to get nope container metric value: failed to get cpu utilization: did not "
+            "receive metrics for targeted pods (pods might be unready)");
 }
 
 TEST(SetCondition, TransitionTimeMovesOnlyOnFlip) {
