@@ -31,11 +31,14 @@ ordered_json identifier_json(const h::MetricSpec& m) {
   return j;
 }
 
-ordered_json value_json(const h::MetricValueStatus& v) {
+// `binary`: memory averages use BinarySI (upstream buildQuantity).
+ordered_json value_json(const h::MetricValueStatus& v, bool binary = false) {
   ordered_json j = ordered_json::object();
   if (v.value_milli) j["value"] = control::format_milli_quantity(*v.value_milli);
-  if (v.average_value_milli)
-    j["averageValue"] = control::format_milli_quantity(*v.average_value_milli);
+  if (v.average_value_milli) {
+    j["averageValue"] = binary ? control::format_milli_quantity_binary(*v.average_value_milli)
+                               : control::format_milli_quantity(*v.average_value_milli);
+  }
   if (v.average_utilization) j["averageUtilization"] = *v.average_utilization;
   return j;
 }
@@ -46,12 +49,14 @@ ordered_json metric_status_json(const h::MetricStatus& s) {
   ordered_json j{{"type", m.type_name}};
   switch (m.type) {
     case h::MetricSourceType::kResource:
-      j["resource"] = ordered_json{{"name", m.resource_name}, {"current", value_json(s.current)}};
+      j["resource"] = ordered_json{{"name", m.resource_name},
+                                   {"current", value_json(s.current, m.resource_name == "memory")}};
       break;
     case h::MetricSourceType::kContainerResource:
-      j["containerResource"] = ordered_json{{"name", m.resource_name},
-                                            {"container", m.container},
-                                            {"current", value_json(s.current)}};
+      j["containerResource"] =
+          ordered_json{{"name", m.resource_name},
+                       {"container", m.container},
+                       {"current", value_json(s.current, m.resource_name == "memory")}};
       break;
     case h::MetricSourceType::kPods:
       j["pods"] = ordered_json{{"metric", identifier_json(m)}, {"current", value_json(s.current)}};

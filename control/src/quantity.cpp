@@ -235,4 +235,24 @@ std::string format_milli_quantity(std::int64_t milli) {
   }
 }
 
+std::string format_milli_quantity_binary(std::int64_t milli) {
+  if (milli == 0) return "0";
+  // upstream CanonicalizeBytes: |value| < 1024 or inexact at scale 0 -> DecimalSI.
+  if ((milli > -1'024'000 && milli < 1'024'000) || milli % 1000 != 0) {
+    return format_milli_quantity(milli);
+  }
+  std::int64_t amount = milli / 1000;
+  int times = 0;
+  // removeInt64Factors(value, 1024)
+  const bool negative = amount < 0;
+  if (negative) amount = -amount;
+  while (amount >= 1024 && amount % 1024 == 0) {
+    amount /= 1024;
+    ++times;
+  }
+  if (negative) amount = -amount;
+  static constexpr std::array<const char*, 7> kBinary{"", "Ki", "Mi", "Gi", "Ti", "Pi", "Ei"};
+  return std::to_string(amount) + kBinary[static_cast<std::size_t>(times)];
+}
+
 }  // namespace ksim::control

@@ -82,5 +82,21 @@ TEST(Quantity, CanonicalDecimalSi) {
   for (const FormatCase& c : cases) EXPECT_EQ(format_milli_quantity(c.milli), c.text) << c.milli;
 }
 
+TEST(Quantity, CanonicalBinarySi) {
+  const FormatCase cases[] = {
+      {0, "0"},
+      {104'857'600'000, "100Mi"},
+      {1'073'741'824'000, "1Gi"},
+      {1'024'000, "1Ki"},
+      {1'000'000, "1k"},                   // under 1024: DecimalSI
+      {1'500'000'000, "1500000"},          // not a multiple of 1024: plain bytes
+      {134'217'728'500, "134217728500m"},  // fractional bytes: DecimalSI
+      {-2'048'000, "-2Ki"},
+  };
+  for (const FormatCase& c : cases) {
+    EXPECT_EQ(format_milli_quantity_binary(c.milli), c.text) << c.milli;
+  }
+}
+
 }  // namespace
 }  // namespace ksim::control

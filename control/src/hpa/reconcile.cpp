@@ -33,6 +33,10 @@ bool has_object_or_external(const HpaSpec& spec) {
   });
 }
 
+void remove_condition(std::vector<HpaCondition>& cs, const std::string& type) {
+  std::erase_if(cs, [&](const HpaCondition& c) { return c.type == type; });
+}
+
 bool condition_true(const std::vector<HpaCondition>& cs, const std::string& type) {
   return std::any_of(cs.begin(), cs.end(), [&](const HpaCondition& c) {
     return c.type == type && c.status == ConditionStatus::kTrue;
@@ -122,13 +126,11 @@ ReconcileResult reconcile(const ReconcileInput& raw_input) {
   }
   s.min_replicas = in.spec.min_replicas.value_or(1);
   const bool gate = in.config.scale_to_zero;
-  if (!gate) {
-    std::erase_if(conds, [](const HpaCondition& c) { return c.type == kScaledToZero; });
-  }
-  // Whether a target at 0 replicas may be autoscaled (legacy: only with minReplicas 0).
-  const bool at_zero_allowed = gate ? condition_true(conds, kScaledToZero) &&
-                                          (s.min_replicas != 0 || has_object_or_external(in.spec))
-                                    : s.min_replicas == 0;
+  // shouldComputeMetricsForZeroReplicas: a target at 0 is autoscaled only when
+  // the HPA itself scaled it there (ScaledToZero=True, gate on).
+  const bool scaled_to_zero = gate && condition_true(conds, kScaledToZero);
+  const bool at_zero_allowed =
+      scaled_to_zero && (s.min_replicas != 0 || has_object_or_external(in.spec));
   bool rescale = true;
   if (s.current == 0 && !at_zero_allowed) {
     s.desired = 0;
@@ -136,7 +138,9 @@ ReconcileResult reconcile(const ReconcileInput& raw_input) {
     out.reason = DecisionReason::kScalingDisabled;
     set_condition(conds, "ScalingActive", ConditionStatus::kFalse, "ScalingDisabled",
                   "scaling is disabled since the replica count of the target is zero", in.now);
-    out.explanation.push_back("target at 0 replicas: autoscaling is disabled");
+    if (!gate) remove_condition(conds, kScaledToZero);
+    out.explanation.push_back(
+        "target at 0 replicas and not scaled to zero by the HPA: autoscaling is disabled");
   } else if (s.current > in.spec.max_replicas) {
     s.rescale_reason = "Current number of replicas above Spec.MaxReplicas";
     s.desired = in.spec.max_replicas;
@@ -151,7 +155,7 @@ ReconcileResult reconcile(const ReconcileInput& raw_input) {
                               std::to_string(s.min_replicas) + ": desired = minReplicas");
   } else {
     // Includes a target at 0 that may leave it (see at_zero_allowed).
-    compute_from_metrics(s, in, gate && s.current == 0 && s.min_replicas != 0);
+    compute_from_metrics(s, in, s.current == 0 && s.min_replicas != 0 && scaled_to_zero);
     if (out.reason == DecisionReason::kMetricsFailed) return out;
   }
   if (out.reason != DecisionReason::kScalingDisabled) rescale = s.desired != s.current;
@@ -191,6 +195,8 @@ ReconcileResult reconcile(const ReconcileInput& raw_input) {
                     to_zero ? "the HPA controller scaled the workload to zero"
                             : "the HPA controller did not scale the workload to zero",
                     in.now);
+    } else {
+      remove_condition(conds, kScaledToZero);
     }
     out.status.last_scale_time = in.now;
     out.scale_updated = true;
@@ -267,6 +273,9 @@ void compute_from_metrics(Sync& s, const ReconcileInput& in, bool raise_to_min) 
   out.limit = n.limit;
   if (raise_to_min && s.desired < s.min_replicas) {
     s.desired = s.min_replicas;
+    if (s.rescale_reason.empty()) {
+      s.rescale_reason = "Current number of replicas below Spec.MinReplicas";
+    }
     out.explanation.push_back("scaling up from zero: raised to minReplicas " +
                               std::to_string(s.min_replicas));
   }

@@ -91,16 +91,25 @@ MetricSpec object_metric(std::int64_t target) {
   return m;
 }
 
-TEST(Reconcile, ScaleUpFromZeroWithObjectMetricLegacy) {
-  // TestScaleUpFromZeroIgnoresToleranceCMObject: minReplicas 0, ratio 1 -> 1.
+TEST(Reconcile, ScaleUpFromZeroIgnoresTolerance) {
+  // TestScaleUpFromZeroIgnoresToleranceCMObject: minReplicas 0, ratio 1 -> 1,
+  // now only when the HPA scaled the target to zero (ScaledToZero=True).
   ReconcileInput in = cpu_input(0, {}, 50, 0, 5);
-  in.config.scale_to_zero = false;  // the legacy semantics, before #135118
   in.spec.metrics = {object_metric(10000)};
   in.metrics.custom.push_back(
       CustomMetricItem{in.spec.metrics[0].described_object, "qps", t0(), {}, 10000});
-  const ReconcileResult r = reconcile(in);
+  in.status.conditions.push_back(
+      HpaCondition{"ScaledToZero", ConditionStatus::kTrue, "ScaledToZero", "", t0() - 1h});
+  ReconcileResult r = reconcile(in);
   EXPECT_EQ(r.desired_replicas, 1);
   EXPECT_EQ(r.events[0].message, "New size: 1; reason: Ingress metric qps above target");
+  EXPECT_EQ(find_condition(r.status, "ScaledToZero")->reason, "NotScaledToZero");
+  // With the gate off a target at zero is never autoscaled, and the condition goes.
+  in.config.scale_to_zero = false;
+  r = reconcile(in);
+  EXPECT_EQ(r.desired_replicas, 0);
+  EXPECT_EQ(find_condition(r.status, "ScalingActive")->reason, "ScalingDisabled");
+  EXPECT_EQ(find_condition(r.status, "ScaledToZero"), nullptr);
 }
 
 TEST(Reconcile, ScaleDownToZeroWithObjectMetric) {

@@ -36,4 +36,9 @@ std::expected<Quantity, std::string> parse_quantity(std::string_view text);
 /// 0 -> "0", 1500000 -> "1500" , 2000000000 -> "2M".
 std::string format_milli_quantity(std::int64_t milli);
 
+/// The canonical text of resource.NewMilliQuantity(milli, BinarySI): "100Mi",
+/// "1Gi"; values under 1024 in magnitude or with a fractional part fall back
+/// to DecimalSI as upstream does (1000000 -> "1k", 1500 -> "1500m").
+std::string format_milli_quantity_binary(std::int64_t milli);
+
 }  // namespace ksim::control
