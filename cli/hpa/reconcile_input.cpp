@@ -230,6 +230,7 @@ h::ReconcileInput parse_reconcile_input(const nlohmann::json& json) {
   in.spec_replicas = scale.at("specReplicas").int32();
   in.status_replicas = in.spec_replicas;
   if (auto v = scale.get("statusReplicas")) in.status_replicas = v->int32();
+  if (auto v = scale.get("selector")) in.selector = v->str();
   parse_pods(doc.get("pods"), in.pods);
   parse_metrics_apis(doc, in.metrics);
   parse_state(doc.get("state"), in.state);

@@ -34,6 +34,12 @@ h::Pod parse_pod(const JsonAt& p) {
   const JsonAt md = p.at("metadata");
   pod.name = md.at("name").str();
   pod.deleting = md.get("deletionTimestamp").has_value();
+  if (auto labels = md.get("labels")) {
+    if (!labels->json().is_object()) labels->fail("expected an object");
+    for (const auto& [k, v] : labels->json().items()) {
+      pod.labels[k] = JsonAt(v, labels->path() + "." + k).str();
+    }
+  }
   if (auto spec = p.get("spec")) {
     if (auto cs = spec->get("containers")) {
       for (const JsonAt& c : cs->items()) pod.containers.push_back(parse_container(c));

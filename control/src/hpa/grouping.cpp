@@ -1,6 +1,7 @@
 // Pod grouping, requests and the utilization arithmetic.
 // upstream: replica_calculator.go groupPods, calculateRequests;
 // metrics/utilization.go GetResourceUtilizationRatio, GetMetricUsageRatio.
+#include <charconv>
 #include <cmath>
 #include <limits>
 
@@ -200,6 +201,19 @@ bool LabelSelector::matches(const std::map<std::string, std::string>& labels) co
     if (r.op == "NotIn" && in) return false;
     if (r.op == "Exists" && !has) return false;
     if (r.op == "DoesNotExist" && has) return false;
+    if (r.op == "Gt" || r.op == "Lt") {
+      // Numeric comparison; a missing or non-integer label does not match.
+      if (!has || r.values.size() != 1) return false;
+      long long lv = 0;
+      long long rv = 0;
+      const std::string& a = it->second;
+      const std::string& b = r.values[0];
+      if (std::from_chars(a.data(), a.data() + a.size(), lv).ec != std::errc{} ||
+          std::from_chars(b.data(), b.data() + b.size(), rv).ec != std::errc{}) {
+        return false;
+      }
+      if (r.op == "Gt" ? !(lv > rv) : !(lv < rv)) return false;
+    }
   }
   return true;
 }

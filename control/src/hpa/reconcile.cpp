@@ -7,6 +7,7 @@
 #include <algorithm>
 
 #include "compute_metrics.h"
+#include "ksim/control/hpa/selector.h"
 #include "text.h"
 
 namespace ksim::control::hpa {
@@ -71,7 +72,7 @@ struct Sync {
   std::vector<MetricStatus> statuses;
 };
 
-void compute_from_metrics(Sync& s, const ReconcileInput& in, bool raise_to_min);
+void compute_from_metrics(Sync& s, ReconcileInput& in, bool raise_to_min);
 
 }  // namespace
 
@@ -215,11 +216,39 @@ ReconcileResult reconcile(const ReconcileInput& raw_input) {
 
 namespace {
 
-void compute_from_metrics(Sync& s, const ReconcileInput& in, bool raise_to_min) {
+// upstream: validateAndParseSelector (without the AmbiguousSelector check,
+// which needs the other HPAs). Filters `in.pods`; returns the error, if any.
+std::optional<std::string> apply_selector(ReconcileInput& in, ReconcileResult& out) {
+  if (!in.selector) return std::nullopt;
+  auto& conds = out.status.conditions;
+  if (in.selector->empty()) {
+    out.events.push_back(Event{true, "SelectorRequired", "selector is required"});
+    set_condition(conds, "ScalingActive", ConditionStatus::kFalse, "InvalidSelector",
+                  "the HPA target's scale is missing a selector", in.now);
+    return "selector is required";
+  }
+  auto sel = parse_label_selector(*in.selector);
+  if (!sel) {
+    const std::string msg =
+        "couldn't convert selector into a corresponding internal selector object: " + sel.error();
+    out.events.push_back(Event{true, "InvalidSelector", msg});
+    set_condition(conds, "ScalingActive", ConditionStatus::kFalse, "InvalidSelector", msg, in.now);
+    return msg;
+  }
+  std::erase_if(in.pods, [&](const Pod& p) { return !sel->matches(p.labels); });
+  return std::nullopt;
+}
+
+void compute_from_metrics(Sync& s, ReconcileInput& in, bool raise_to_min) {
   ReconcileResult& out = s.out;
   auto& conds = out.status.conditions;
   const Tolerances tol = tolerances_for(in.spec, in.config);
-  detail::MetricsOutcome m = detail::compute_replicas_for_metrics(in, tol, conds, out.events);
+  detail::MetricsOutcome m;
+  if (auto err = apply_selector(in, out)) {
+    m.error = *err;  // replicas stays -1, no statuses
+  } else {
+    m = detail::compute_replicas_for_metrics(in, tol, conds, out.events);
+  }
   out.proposals = m.proposals;
   s.statuses = m.statuses;
   for (const MetricProposal& p : m.proposals) {

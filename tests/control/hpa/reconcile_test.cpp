@@ -264,6 +264,26 @@ TEST(Reconcile, ContainerResource) {
             "receive metrics for targeted pods (pods might be unready)");
 }
 
+TEST(Reconcile, ScaleSelector) {
+  ReconcileInput in = cpu_input(3, {300, 500, 700}, 30, 1, 10);
+  for (Pod& p : in.pods) p.labels = {{"app", "web"}};
+  in.pods[2].labels = {{"app", "other"}};  // not selected: its sample is superfluous
+  in.selector = "app=web";
+  ReconcileResult r = reconcile(in);
+  // 2 selected pods: (300 + 500) / 2000 = 40 % vs 30 -> 1.333 x 2 = ceil(2.67) = 3.
+  EXPECT_EQ(r.proposals[0].replicas, 3);
+  in.selector = "";
+  r = reconcile(in);
+  EXPECT_EQ(r.reason, DecisionReason::kMetricsFailed);
+  EXPECT_EQ(find_condition(r.status, "ScalingActive")->reason, "InvalidSelector");
+  EXPECT_EQ(r.events[0].reason, "SelectorRequired");
+  EXPECT_EQ(*r.error,
+            "failed to compute desired number of replicas based on listed metrics for "
+            "Deployment/default/web: selector is required");
+  in.selector = "app in web";
+  EXPECT_EQ(find_condition(reconcile(in).status, "ScalingActive")->reason, "InvalidSelector");
+}
+
 TEST(SetCondition, TransitionTimeMovesOnlyOnFlip) {
   std::vector<HpaCondition> cs{{"AbleToScale", ConditionStatus::kTrue, "A", "a", t0() - 1h}};
   set_condition(cs, "AbleToScale", ConditionStatus::kTrue, "B", "b", t0());

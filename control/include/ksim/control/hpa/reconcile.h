@@ -61,7 +61,9 @@ struct ReconcileInput {
   HpaStatus status;  // the HPA's status before this sync
   std::int32_t spec_replicas = 0;
   std::int32_t status_replicas = 0;
-  std::vector<Pod> pods;  // the pods the scale's selector matches
+  /// scale.status.selector; nullopt: `pods` are already the selected pods.
+  std::optional<std::string> selector;
+  std::vector<Pod> pods;  // the pods in the namespace (filtered by `selector`)
   MetricsApis metrics;
   ControllerState state;
   bool scale_update_fails = false;

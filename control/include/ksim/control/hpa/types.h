@@ -32,6 +32,7 @@ struct Container {
 struct Pod {
   std::string name;
   bool deleting = false;  // metadata.deletionTimestamp is set
+  std::map<std::string, std::string> labels;
   PodPhase phase = PodPhase::kRunning;
   std::optional<Instant> start_time;
   std::optional<ConditionStatus> ready;  // the Ready condition, if present
