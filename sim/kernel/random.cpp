@@ -100,7 +100,54 @@ std::expected<Exponential, std::string> Exponential::create(double mean) {
 Exponential::Exponential(double mean) : mean_(mean) {
   KSIM_CHECK(std::isfinite(mean) && mean > 0, "Exponential: mean must be > 0");
 }
-double Exponential::sample(Rng& rng) const { return -mean_ * std::log1p(-rng.uniform01()); }
+double Exponential::sample(Rng& rng) const { return mean_ * standard_exponential(rng); }
+
+namespace {
+
+// Ziggurat tables for the standard exponential density f(x) = exp(-x), 256
+// layers of equal area v with the base layer's right edge at r (Marsaglia and
+// Tsang, "The Ziggurat Method for Generating Random Variables", 2000):
+//   x[0] = v / f(r), x[1] = r, x[i+1] = f^-1(v / x[i] + f(x[i])), x[256] = 0,
+//   y[i] = f(x[i]).
+// Layer i spans [0, x[i]) horizontally and [y[i], y[i+1]) vertically.
+struct ExpZiggurat {
+  static constexpr double kR = 7.69711747013104972;
+  static constexpr double kV = 0.0039496598225815571993;
+  double x[257];
+  double y[257];
+  ExpZiggurat() {
+    x[0] = kV / std::exp(-kR);
+    x[1] = kR;
+    for (int i = 1; i < 256; ++i) x[i + 1] = -std::log(kV / x[i] + std::exp(-x[i]));
+    x[256] = 0;
+    for (int i = 0; i < 257; ++i) y[i] = std::exp(-x[i]);
+  }
+};
+
+const ExpZiggurat& exp_ziggurat() {
+  static const ExpZiggurat z;
+  return z;
+}
+
+}  // namespace
+
+double standard_exponential(Rng& rng) {
+  const ExpZiggurat& z = exp_ziggurat();
+  double shift = 0;  // the tail beyond r is r + another standard exponential
+  for (;;) {
+    const std::uint64_t bits = rng.next();
+    const auto i = static_cast<std::size_t>(bits & 0xFF);          // layer: bits 0-7
+    const double u = static_cast<double>(bits >> 11) * 0x1.0p-53;  // bits 11-63
+    const double x = u * z.x[i];
+    if (x < z.x[i + 1]) return shift + x;  // inside the layer's core: ~98.9 % of draws
+    if (i == 0) {
+      shift += ExpZiggurat::kR;  // memorylessness: the tail is r + Exp(1)
+      continue;
+    }
+    // The wedge: accept under the curve.
+    if (z.y[i] + rng.uniform01() * (z.y[i + 1] - z.y[i]) < std::exp(-x)) return shift + x;
+  }
+}
 
 // --- Normal
 std::expected<Normal, std::string> Normal::create(double mean, double stddev) {

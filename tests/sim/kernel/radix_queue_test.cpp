@@ -64,8 +64,13 @@ TEST(RadixQueue, MatchesBinaryHeapOnRandomWorkloads) {
       const std::uint64_t op = rng.below(10);
       if (op < 6 || ref.empty()) {
         // Small spreads force ties; occasional huge jumps exercise high buckets.
-        const std::uint64_t spread = rng.below(4) == 0 ? (1ULL << 40) : 16;
-        const auto key = now + static_cast<std::int64_t>(rng.below(spread));
+        // Small spreads force ties within the current window; medium ones
+        // land a level up and come back through a spill, tying with later
+        // direct pushes; huge jumps exercise the high levels.
+        static constexpr std::uint64_t kSpreads[] = {16, 5000, 3'000'000, 1ULL << 40};
+        const std::uint64_t spread = kSpreads[rng.below(4)];
+        // Coarse keys (multiples of 7) make equal keys common at every level.
+        const auto key = now + static_cast<std::int64_t>(rng.below(spread) / 7 * 7);
         q.push({key, seq, 0});
         ref.emplace(key, seq);
         ++seq;

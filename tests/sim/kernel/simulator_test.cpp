@@ -86,7 +86,6 @@ TEST(Simulator, RescheduleMovesTheEventAndTiesAfterExistingOnes) {
   const EventHandle a = sim.schedule_in(10s, [&] { rec(1); });
   sim.schedule_in(3s, [&] { rec(2); });
   EXPECT_TRUE(sim.reschedule(a, kTimeZero + 3s));  // now ties after event 2
-  EXPECT_EQ(sim.scheduled_time(a), kTimeZero + 3s);
   const EventHandle c = sim.schedule_in(1s, [&] { rec(3); });
   EXPECT_TRUE(sim.reschedule(c, kTimeZero + 20s));  // later
   EXPECT_EQ(sim.run(), 3u);
@@ -103,7 +102,7 @@ TEST(Simulator, PeriodicTimerHonoursPhaseAndCanCancelItself) {
     at.push_back(to_us(sim.now()) / 1'000'000);
     if (at.size() == 4) sim.cancel(h);
   });
-  EXPECT_EQ(sim.scheduled_time(h), kTimeZero + 20s);  // first instant >= 7s with phase 5s
+  EXPECT_EQ(sim.next_event_time(), kTimeZero + 20s);  // first instant >= 7s with phase 5s
   sim.run();
   EXPECT_EQ(at, (std::vector<std::int64_t>{20, 35, 50, 65}));
   EXPECT_FALSE(sim.is_pending(h));

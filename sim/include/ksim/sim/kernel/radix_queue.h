@@ -1,16 +1,16 @@
-// A monotone priority queue over integer keys: a radix heap with 8-bit digits
+// A monotone priority queue over integer keys: a radix heap with 11-bit digits
 // (Ahuja, Mehlhorn, Orlin and Tarjan, "Faster algorithms for the shortest
-// path problem", 1990, with radix 256), which is also a hierarchical timing
+// path problem", 1990, with radix 2048), which is also a hierarchical timing
 // wheel (Varghese and Lauck, 1987) that keeps exact order.
 //
 // Why this and not a binary heap: simulated time never goes backwards, so
 // every key pushed is >= a floor that only rises. An entry is filed at the
-// level of the highest 8-bit digit in which its key differs from the floor,
+// level of the highest 11-bit digit in which its key differs from the floor,
 // in the slot named by that digit; a push is an append. When level 0 (keys
 // that differ from the floor only in the lowest digit, one slot per key) runs
 // dry, the lowest non-empty slot of the lowest non-empty level is spilled one
 // level down. An entry therefore moves at most once per digit of its delay
-// (three times for a 1 s delay in microseconds), always through contiguous
+// (once for a delay under 4 s in microseconds), always through contiguous
 // memory. See bench/sim/kernel for the measured speed-up over
 // std::priority_queue.
 //
@@ -43,9 +43,13 @@ struct NoPrefetch {
   void operator()(std::uint32_t /*slot*/) const {}
 };
 
-/// Radix-256 heap of QueueEntry. `Prefetch` is called with the payload slot of
-/// the entry that will be popped next, as early as the queue knows it, so the
-/// owner can warm the cache lines it will touch.
+/// Radix-2048 heap of QueueEntry. `Prefetch` is called with the payload slot of
+/// each entry as soon as it is filed at level 0 (due within 2048 keys) and with
+/// the next entry to pop, so the owner can warm the cache lines it will touch.
+///
+/// Storage: every slot is a FIFO chain of 256-byte blocks drawn from one pool
+/// and recycled last-in first-out, so memory tracks the entries held (not the
+/// peak of each slot) and a spill writes into blocks that are still in cache.
 template <class Prefetch = NoPrefetch>
 class RadixQueue {
  public:
@@ -73,28 +77,33 @@ class RadixQueue {
   bool pop_until(std::int64_t limit, QueueEntry& out) {
     const auto lim = static_cast<std::uint64_t>(limit);
     for (;;) {
+      const bool have_run = run_head_ < run_.size();
       Level& l0 = levels_[0];
-      const unsigned d0 = digit(floor_, 0);
-      const unsigned s = first_set_from(l0, d0);
-      if (s < kSlots) {
-        const std::uint64_t key = (floor_ & ~kDigitMask) | s;
-        if (key > lim) return false;
-        if (s != d0) floor_ = key;  // slot d0 is empty, so head_ is already 0
-        std::vector<QueueEntry>& v = l0.slots[s];
-        out = v[head_++];
+      const unsigned s = first_set_from(l0, digit(floor_, 0));
+      if (!have_run && s == kSlots) {
+        if (!spill(lim)) return false;
+        continue;
+      }
+      const std::uint64_t slot_key = s < kSlots ? (floor_ & ~kDigitMask) | s : ~std::uint64_t{0};
+      // On equal keys the run goes first: it holds entries pushed before the
+      // spill that made their key due, and level 0 only what came after.
+      if (have_run && static_cast<std::uint64_t>(run_[run_head_].key) <= slot_key) {
+        const QueueEntry& e = run_[run_head_];
+        if (static_cast<std::uint64_t>(e.key) > lim) return false;
+        floor_ = static_cast<std::uint64_t>(e.key);
+        out = e;
         --size_;
-        if (head_ < v.size()) {
-          prefetch_(v[head_].slot);
-        } else {
-          v.clear();
-          head_ = 0;
-          clear_bit(l0, 0, s);
-          const unsigned next = first_set_from(l0, s);
-          if (next < kSlots) prefetch_(l0.slots[next].front().slot);
+        if (++run_head_ == run_.size()) {
+          run_.clear();
+          run_head_ = 0;
+        } else if (run_head_ + kRunAhead < run_.size()) {
+          prefetch_(run_[run_head_ + kRunAhead].slot);
         }
         return true;
       }
-      if (!spill(lim)) return false;
+      if (slot_key > lim) return false;
+      pop_slot(l0, s, slot_key, out);
+      return true;
     }
   }
 
@@ -103,18 +112,40 @@ class RadixQueue {
   /// plus one slot (keys in a lower slot or level are below every higher one).
   template <class Live>
   [[nodiscard]] std::int64_t min_live_key(std::int64_t none, Live live) const {
+    // The run is sorted; level 0 may hold smaller keys, so take the lesser.
+    std::int64_t in_run = none;
+    for (std::size_t i = run_head_; i < run_.size(); ++i) {
+      if (live(run_[i])) {
+        in_run = run_[i].key;
+        break;
+      }
+    }
+    const std::int64_t in_slots = min_live_in_levels(none, live);
+    if (in_run == none) return in_slots;
+    if (in_slots == none) return in_run;
+    return in_run < in_slots ? in_run : in_slots;
+  }
+
+ private:
+  template <class Live>
+  [[nodiscard]] std::int64_t min_live_in_levels(std::int64_t none, Live live) const {
     for (unsigned level = 0; level < kLevels; ++level) {
       const Level& l = levels_[level];
       for (unsigned s = first_set_from(l, 0); s < kSlots; s = first_set_from(l, s + 1)) {
-        const std::vector<QueueEntry>& v = l.slots[s];
-        const std::size_t from = (level == 0 && s == digit(floor_, 0)) ? head_ : 0;
+        std::uint32_t from = (level == 0 && s == digit(floor_, 0)) ? head_ : 0;
         bool found = false;
         std::int64_t best = 0;
-        for (std::size_t i = from; i < v.size(); ++i) {
-          if ((!found || v[i].key < best) && live(v[i])) {
-            best = v[i].key;
-            found = true;
+        const Chain& c = l.chains[s];
+        for (std::uint32_t bi = c.head; bi != kNil; bi = next_[bi]) {
+          const Block& b = pool_[bi];
+          const std::uint32_t n = bi == c.tail ? c.tail_count : kPerBlock;
+          for (std::uint32_t i = from; i < n; ++i) {
+            if ((!found || b.entries[i].key < best) && live(b.entries[i])) {
+              best = b.entries[i].key;
+              found = true;
+            }
           }
+          from = 0;
         }
         if (found) return best;
       }
@@ -122,16 +153,38 @@ class RadixQueue {
     return none;
   }
 
- private:
-  static constexpr unsigned kDigitBits = 8;
+  // 11-bit digits: a delay of up to 4 s (in microseconds) is filed at level 1
+  // and moves once before it is popped.
+  static constexpr unsigned kDigitBits = 11;
   static constexpr unsigned kSlots = 1u << kDigitBits;
-  static constexpr unsigned kLevels = 64 / kDigitBits;
+  static constexpr unsigned kWords = kSlots / 64;
+  static constexpr unsigned kLevels = (64 + kDigitBits - 1) / kDigitBits;
   static constexpr std::uint64_t kDigitMask = kSlots - 1;
+  static constexpr std::uint32_t kNil = UINT32_MAX;
+  static constexpr std::uint32_t kPerBlock = 16;
+  static constexpr std::size_t kRunAhead = 4;  // run entries warmed ahead of the pop
+  static constexpr std::size_t kInsertionSortMax = 48;
+
+  struct alignas(64) Block {
+    QueueEntry entries[kPerBlock];
+  };
+  static_assert(sizeof(Block) == 256);
+
+  // A slot's blocks, oldest first. Every block but the tail is full; the
+  // tail's fill count lives here, in memory that stays hot, so an append is a
+  // store into the tail block and never waits for it to load.
+  struct Chain {
+    std::uint32_t head = kNil;
+    std::uint32_t tail = kNil;
+    std::uint32_t tail_count = 0;
+  };
 
   struct Level {
-    std::array<std::uint64_t, kSlots / 64> bits{};  // bit s set <=> slots[s] non-empty
-    std::array<std::vector<QueueEntry>, kSlots> slots;
+    std::uint32_t summary = 0;                 // bit w set <=> bits[w] != 0
+    std::array<std::uint64_t, kWords> bits{};  // bit s set <=> chains[s] non-empty
+    std::array<Chain, kSlots> chains{};
   };
+  static_assert(kWords <= 32);
 
   static unsigned digit(std::uint64_t key, unsigned level) {
     return static_cast<unsigned>((key >> (kDigitBits * level)) & kDigitMask);
@@ -141,20 +194,48 @@ class RadixQueue {
   static unsigned first_set_from(const Level& l, unsigned from) {
     if (from >= kSlots) return kSlots;
     unsigned w = from / 64;
-    std::uint64_t m = l.bits[w] & (~std::uint64_t{0} << (from % 64));
-    while (m == 0) {
-      if (++w == kSlots / 64) return kSlots;
-      m = l.bits[w];
-    }
-    return w * 64 + static_cast<unsigned>(std::countr_zero(m));
+    const std::uint64_t m = l.bits[w] & (~std::uint64_t{0} << (from % 64));
+    if (m != 0) return w * 64 + static_cast<unsigned>(std::countr_zero(m));
+    const std::uint32_t later = w + 1 < 32 ? l.summary & (~std::uint32_t{0} << (w + 1)) : 0;
+    if (later == 0) return kSlots;
+    w = static_cast<unsigned>(std::countr_zero(later));
+    return w * 64 + static_cast<unsigned>(std::countr_zero(l.bits[w]));
+  }
+
+  void set_bit(Level& l, unsigned level, unsigned s) {
+    l.bits[s / 64] |= std::uint64_t{1} << (s % 64);
+    l.summary |= std::uint32_t{1} << (s / 64);
+    level_mask_ |= 1u << level;
   }
 
   void clear_bit(Level& l, unsigned level, unsigned s) {
-    l.bits[s / 64] &= ~(std::uint64_t{1} << (s % 64));
-    if ((l.bits[0] | l.bits[1] | l.bits[2] | l.bits[3]) == 0) level_mask_ &= ~(1u << level);
+    std::uint64_t& word = l.bits[s / 64];
+    word &= ~(std::uint64_t{1} << (s % 64));
+    if (word != 0) return;
+    l.summary &= ~(std::uint32_t{1} << (s / 64));
+    if (l.summary == 0) level_mask_ &= ~(1u << level);
   }
 
-  // Files an entry (key >= floor_) at its level and slot.
+  std::uint32_t acquire() {
+    std::uint32_t i = free_;
+    if (i != kNil) {
+      free_ = next_[i];
+    } else {
+      i = static_cast<std::uint32_t>(pool_.size());
+      KSIM_CHECK(i != kNil, "radix queue: too many blocks");
+      pool_.emplace_back();
+      next_.push_back(kNil);
+    }
+    next_[i] = kNil;
+    return i;
+  }
+
+  void release(std::uint32_t i) {
+    next_[i] = free_;
+    free_ = i;
+  }
+
+  // Files an entry (key >= floor_) at the tail of its level and slot.
   void file(const QueueEntry& e) {
     const auto key = static_cast<std::uint64_t>(e.key);
     const std::uint64_t diff = key ^ floor_;
@@ -162,12 +243,46 @@ class RadixQueue {
         diff == 0 ? 0u : static_cast<unsigned>(63 - std::countl_zero(diff)) / kDigitBits;
     const unsigned s = digit(key, level);
     Level& l = levels_[level];
-    l.slots[s].push_back(e);
-    l.bits[s / 64] |= std::uint64_t{1} << (s % 64);
-    level_mask_ |= 1u << level;
+    // Level 0 holds the entries due within the next 2048 keys: warm them now.
+    if (level == 0) prefetch_(e.slot);
+    Chain& c = l.chains[s];
+    if (c.tail == kNil) {
+      c.head = c.tail = acquire();
+      c.tail_count = 0;
+      set_bit(l, level, s);
+    } else if (c.tail_count == kPerBlock) {
+      const std::uint32_t b = acquire();
+      next_[c.tail] = b;
+      c.tail = b;
+      c.tail_count = 0;
+    }
+    pool_[c.tail].entries[c.tail_count++] = e;
   }
 
-  // Level 0 is empty: raise the floor to the start of the lowest non-empty
+  // Pops the front of level-0 slot s, whose key is `key` (the smallest held).
+  void pop_slot(Level& l0, unsigned s, std::uint64_t key, QueueEntry& out) {
+    if (key != floor_) {
+      floor_ = key;  // the slot at the old floor is empty, so head_ is already 0
+    }
+    Chain& c = l0.chains[s];
+    const std::uint32_t bi = c.head;
+    out = pool_[bi].entries[head_++];
+    --size_;
+    if (head_ == (bi == c.tail ? c.tail_count : kPerBlock)) {
+      head_ = 0;
+      const std::uint32_t next = next_[bi];
+      release(bi);
+      if (next == kNil) {
+        c = Chain{};
+        clear_bit(l0, 0, s);
+        return;
+      }
+      c.head = next;
+    }
+    prefetch_(pool_[c.head].entries[head_].slot);
+  }
+
+  // Level 0 and the run are empty: raise the floor to the start of the lowest non-empty
   // slot above level 0 and refile that slot's entries one level down or more.
   // Returns false (changing nothing) if that slot starts above `lim` or the
   // queue is empty.
@@ -184,17 +299,70 @@ class RadixQueue {
     if (base > lim) return false;
     floor_ = base;
     head_ = 0;
-    spill_.swap(l.slots[s]);  // keep both vectors' capacity in circulation
+    const Chain chain = l.chains[s];
+    l.chains[s] = Chain{};
     clear_bit(l, level, s);
-    for (const QueueEntry& e : spill_) file(e);
-    spill_.clear();
+    std::uint32_t bi = chain.head;
+    while (bi != kNil) {
+      // Copy the block out and recycle it first: the refiling below reuses it
+      // while it is still in cache (and may grow pool_, moving blocks).
+      QueueEntry buf[kPerBlock];
+      const Block& b = pool_[bi];
+      const std::uint32_t n = bi == chain.tail ? chain.tail_count : kPerBlock;
+      const std::uint32_t next = next_[bi];
+      for (std::uint32_t i = 0; i < n; ++i) buf[i] = b.entries[i];
+      release(bi);
+      for (std::uint32_t i = 0; i < n; ++i) {
+        // What becomes due within the new floor's level-0 window goes to the
+        // run (sorted below) instead of one level-0 slot per key.
+        if (((static_cast<std::uint64_t>(buf[i].key) ^ floor_) >> kDigitBits) == 0) {
+          run_.push_back(buf[i]);
+        } else {
+          file(buf[i]);
+        }
+      }
+      bi = next;
+    }
+    sort_run();
     return true;
   }
 
+  // Stable sort of the run by key (FIFO among equal keys).
+  void sort_run() {
+    const std::size_t n = run_.size();
+    if (n <= kInsertionSortMax) {
+      for (std::size_t i = 1; i < n; ++i) {
+        const QueueEntry e = run_[i];
+        std::size_t j = i;
+        for (; j > 0 && run_[j - 1].key > e.key; --j) run_[j] = run_[j - 1];
+        run_[j] = e;
+      }
+    } else {
+      // Counting sort on the lowest digit: all keys share the higher digits.
+      counts_.assign(kSlots + 1, 0);
+      for (const QueueEntry& e : run_) ++counts_[digit(static_cast<std::uint64_t>(e.key), 0) + 1];
+      for (unsigned d = 0; d < kSlots; ++d) counts_[d + 1] += counts_[d];
+      sorted_.resize(n);
+      for (const QueueEntry& e : run_) {
+        sorted_[counts_[digit(static_cast<std::uint64_t>(e.key), 0)]++] = e;
+      }
+      run_.swap(sorted_);
+    }
+    for (std::size_t i = 0; i < n && i < kRunAhead; ++i) prefetch_(run_[i].slot);
+  }
+
   std::unique_ptr<Level[]> levels_;
-  std::vector<QueueEntry> spill_;
+  std::vector<Block> pool_;
+  std::vector<std::uint32_t> next_;  // per block: the next block of its chain (or free list)
+  std::uint32_t free_ = kNil;        // free blocks, linked through next_
+  // The run: entries due in the current level-0 window that arrived by a
+  // spill, sorted by key; consumed from run_head_.
+  std::vector<QueueEntry> run_;
+  std::size_t run_head_ = 0;
+  std::vector<QueueEntry> sorted_;     // counting-sort scratch
+  std::vector<std::uint32_t> counts_;  // counting-sort scratch
   std::uint64_t floor_ = 0;
-  std::size_t head_ = 0;     // consumed prefix of level-0 slot digit(floor_, 0)
+  std::uint32_t head_ = 0;   // entries consumed in the head block of level-0 slot digit(floor_, 0)
   unsigned level_mask_ = 0;  // bit L set <=> level L has a non-empty slot
   std::size_t size_ = 0;
   [[no_unique_address]] Prefetch prefetch_;

@@ -92,7 +92,11 @@ class Uniform {
   double lo_, hi_;
 };
 
-/// Exponential with the given mean (> 0): -mean * ln(1 - U).
+/// A standard exponential (mean 1) by the ziggurat method: one 64-bit draw and
+/// a table look-up for ~98.9 % of samples; exact density (no approximation).
+double standard_exponential(Rng& rng);
+
+/// Exponential with the given mean (> 0): mean * standard_exponential().
 class Exponential {
  public:
   static std::expected<Exponential, std::string> create(double mean);

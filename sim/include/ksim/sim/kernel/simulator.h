@@ -33,7 +33,7 @@ struct EventHandle {
 
 /// Bytes of captured state an event callback may carry inline. A larger
 /// callback does not compile: capture a pointer to model state instead.
-inline constexpr std::size_t kEventCallbackBytes = 48;
+inline constexpr std::size_t kEventCallbackBytes = 40;
 
 class Simulator {
  public:
@@ -87,9 +87,6 @@ class Simulator {
   /// Whether the event is still pending.
   [[nodiscard]] bool is_pending(EventHandle h) const;
 
-  /// When a pending event will fire next.
-  [[nodiscard]] std::optional<Time> scheduled_time(EventHandle h) const;
-
   /// The time of the earliest pending event, if any.
   [[nodiscard]] std::optional<Time> next_event_time() const;
 
@@ -114,71 +111,85 @@ class Simulator {
   [[nodiscard]] std::uint64_t events_fired() const { return fired_; }
 
  private:
-  struct CallbackOps {
-    void (*invoke)(void*);
-    void (*destroy)(void*);  // null when trivially destructible
-  };
+  // What a slot's callback can be asked to do; one pointer serves all three.
+  enum class Op { kInvoke, kDestroy };
+  using Manager = void (*)(Op, void*);
   template <class F>
-  static void invoke_as(void* p) {
-    (*static_cast<F*>(p))();
+  static void manage(Op op, void* p) {
+    if (op == Op::kInvoke) {
+      (*static_cast<F*>(p))();
+    } else if constexpr (!std::is_trivially_destructible_v<F>) {
+      static_cast<F*>(p)->~F();
+    }
   }
-  template <class F>
-  static void destroy_as(void* p) {
-    static_cast<F*>(p)->~F();
-  }
-  template <class F>
-  static constexpr CallbackOps kOps{&invoke_as<F>,
-                                    std::is_trivially_destructible_v<F> ? nullptr : &destroy_as<F>};
 
-  // Touched when firing: one cache line per event.
+  // Everything firing, cancelling and validating an event touches sits in one
+  // cache line, so an event costs one random memory access.
   struct alignas(64) Slot {
-    alignas(16) unsigned char storage[kEventCallbackBytes];
-    const CallbackOps* ops;
-    std::int64_t period_us;  // 0 = one-shot
+    alignas(8) unsigned char storage[kEventCallbackBytes];
+    Manager manager;                  // null while the slot is free
+    std::int64_t period_us;           // 0 = one-shot
+    std::uint32_t stamp;              // matches the live calendar entry; bumped to orphan it
+    std::uint32_t gen : 31;           // matches live handles; bumped when the event ends
+    std::uint32_t needs_destroy : 1;  // the callback has a non-trivial destructor
   };
-  // Touched on every pop, cancel and reschedule: kept dense.
-  struct SlotState {
-    std::int64_t time_us;
-    std::uint32_t stamp;  // matches the live calendar entry; bumped to orphan it
-    std::uint32_t gen;    // matches live handles; bumped when the slot is freed
-  };
+  static_assert(sizeof(Slot) == 64);
   struct Warm {
     Simulator* sim;
-    void operator()(std::uint32_t slot) const;
+    void operator()(std::uint32_t slot) const { __builtin_prefetch(&sim->slot_at(slot)); }
   };
 
-  static constexpr unsigned kChunkBits = 12;  // slots per chunk: 4096
+  // Slots come in 2 MiB chunks (huge pages where the OS allows) that never
+  // move, so a callback may schedule events while it runs.
+  static constexpr unsigned kChunkBits = 15;  // 32768 slots of 64 bytes
   static constexpr std::uint32_t kNoSlot = UINT32_MAX;
 
-  Slot& slot_at(std::uint32_t i) { return chunks_[i >> kChunkBits][i & ((1u << kChunkBits) - 1)]; }
+  Slot& slot_at(std::uint32_t i) const {
+    return chunks_[i >> kChunkBits][i & ((1u << kChunkBits) - 1)];
+  }
 
   template <class F>
   EventHandle schedule_impl(Time at, Duration period, F&& fn) {
     using Fn = std::decay_t<F>;
     static_assert(sizeof(Fn) <= kEventCallbackBytes,
                   "event callback captures too much: capture a pointer to model state");
-    static_assert(alignof(Fn) <= 16, "event callback is over-aligned");
+    static_assert(alignof(Fn) <= 8, "event callback is over-aligned");
     static_assert(std::is_invocable_r_v<void, Fn&>, "event callback must be callable as fn()");
     KSIM_CHECK(at >= now_, "schedule: time is in the past");
     const std::uint32_t i = allocate_slot();
     Slot& s = slot_at(i);
     ::new (static_cast<void*>(s.storage)) Fn(std::forward<F>(fn));
-    s.ops = &kOps<Fn>;
+    s.manager = &manage<Fn>;
+    s.needs_destroy = !std::is_trivially_destructible_v<Fn>;
     s.period_us = period.count();
     ++live_;
     return enqueue_new(i, at);
   }
 
   std::uint32_t allocate_slot();
-  void free_slot(std::uint32_t i);  // destroys the callback, returns the slot to the pool
-  EventHandle enqueue_new(std::uint32_t i, Time at);
+  // Destroys the callback and returns the slot to the pool.
+  void free_slot(std::uint32_t i, Slot& s) {
+    if (s.needs_destroy) s.manager(Op::kDestroy, s.storage);
+    s.manager = nullptr;
+    free_.push_back(i);
+  }
+  // Files slot i's (new) calendar entry at `at`, orphaning any earlier one.
+  EventHandle enqueue_new(std::uint32_t i, Time at) {
+    Slot& s = slot_at(i);
+    ++s.stamp;
+    queue_.push(QueueEntry{to_us(at), i, s.stamp});
+    return EventHandle{i, s.gen};
+  }
   bool step_until(Time limit);
-  void fire(std::uint32_t i);
+  void fire(std::uint32_t i, Slot& s);
 
   Time now_{};
   RadixQueue<Warm> queue_;
-  std::vector<std::unique_ptr<Slot[]>> chunks_;
-  std::vector<SlotState> state_;
+  struct ChunkFree {
+    void operator()(Slot* p) const;
+  };
+  std::vector<std::unique_ptr<Slot[], ChunkFree>> chunks_;
+  std::uint32_t slot_count_ = 0;
   std::vector<std::uint32_t> free_;
   std::size_t live_ = 0;
   std::uint64_t fired_ = 0;
