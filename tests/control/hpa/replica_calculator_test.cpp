@@ -241,3 +241,158 @@ TEST(GoConversions, Amd64IndefiniteOnOverflow) {
 
 }  // namespace
 }  // namespace ksim::control::hpa
+
+namespace ksim::control::hpa {
+namespace {
+
+// The shape of upstream's replica_calculator_test.go fixtures: two containers
+// per pod, each requesting the pod's request; unset start times and Ready
+// transitions are Go's zero time; samples carry the zero time and a 1 min window.
+struct UpstreamCase {
+  const char* name;
+  std::int32_t current;
+  std::vector<ConditionStatus> readiness;  // default True
+  std::vector<PodPhase> phases;            // default Running; may list more pods
+  std::vector<char> start;                 // 'h' hot (now), 'c' cool (now - 3 min), else zero
+  const char* container;
+  std::vector<std::vector<std::int64_t>> levels;  // [pod][container]
+  std::int32_t target;
+  std::int32_t want_replicas;
+  std::int32_t want_utilization;
+  std::int64_t want_raw;
+};
+
+std::vector<std::vector<std::int64_t>> both(std::initializer_list<std::int64_t> v) {
+  std::vector<std::vector<std::int64_t>> out;
+  for (std::int64_t x : v) out.push_back({x, x});
+  return out;
+}
+
+TEST(GetResourceReplicas, UpstreamFixtureShape) {
+  using CS = ConditionStatus;
+  using PP = PodPhase;
+  const CS T = CS::kTrue;
+  const CS F = CS::kFalse;
+  const PP R = PP::kRunning;
+  const UpstreamCase cases[] = {
+      {"scale up", 3, {}, {}, {}, "", both({300, 500, 700}), 30, 5, 50, 1000},
+      {"container metric",
+       3,
+       {},
+       {},
+       {},
+       "container2",
+       {{1000, 300}, {1000, 500}, {1000, 700}},
+       30,
+       5,
+       50,
+       500},
+      {"unready pod scales less", 3, {F, T, T}, {}, {}, "", both({300, 500, 700}), 30, 4, 60, 1200},
+      {"hot-CPU pod scales less",
+       3,
+       {},
+       {},
+       {'h', 'c', 'c'},
+       "",
+       both({300, 500, 700}),
+       30,
+       4,
+       60,
+       1200},
+      {"unready pods ignored", 3, {T, F, F}, {}, {}, "", both({400, 500, 700}), 30, 3, 40, 800},
+      {"failed pods ignored",
+       2,
+       {T, T, F, F},
+       {R, R, PP::kFailed, PP::kFailed},
+       {},
+       "",
+       both({500, 700}),
+       30,
+       4,
+       60,
+       1200},
+      {"failed pods with missing container metric",
+       2,
+       {T, T, F, F},
+       {R, R, PP::kFailed, PP::kFailed},
+       {},
+       "container2",
+       {{1000, 500}, {9000, 700}, {1000}, {9000}},
+       30,
+       4,
+       60,
+       600},
+      {"scale down", 5, {}, {}, {}, "", both({100, 300, 500, 250, 250}), 50, 3, 28, 560},
+      {"scale down excludes unready",
+       5,
+       {T, T, T, F, F},
+       {},
+       {},
+       "",
+       both({100, 300, 500, 250, 250}),
+       50,
+       2,
+       30,
+       600},
+      {"scale down excludes unscheduled",
+       5,
+       {T, F, F, F, F},
+       {R, PP::kPending, PP::kPending, PP::kPending, PP::kPending},
+       {},
+       "",
+       both({100}),
+       50,
+       1,
+       10,
+       200},
+      {"scale down ignores hot-CPU",
+       5,
+       {},
+       {},
+       {'c', 'c', 'c', 'h', 'h'},
+       "",
+       both({100, 300, 500, 250, 250}),
+       50,
+       2,
+       30,
+       600},
+  };
+  for (const UpstreamCase& c : cases) {
+    const std::size_t n =
+        std::max<std::size_t>(static_cast<std::size_t>(c.current), c.phases.size());
+    std::vector<Pod> pods;
+    for (std::size_t i = 0; i < n; ++i) {
+      Pod p;
+      p.name = "test-pod-" + std::to_string(i);
+      p.phase = i < c.phases.size() ? c.phases[i] : R;
+      p.ready = i < c.readiness.size() ? c.readiness[i] : T;
+      p.ready_transition = kGoZeroTime;
+      const char s = i < c.start.size() ? c.start[i] : 'z';
+      p.start_time = s == 'h' ? testing::t0() : s == 'c' ? testing::t0() - 3min : kGoZeroTime;
+      p.containers = {Container{"container1", {{"cpu", 1000}}},
+                      Container{"container2", {{"cpu", 1000}}}};
+      pods.push_back(p);
+    }
+    // What the metrics client makes of the fake PodMetrics (missing containers
+    // have no usage: the pod gets no sample).
+    PodMetricsInfo m;
+    for (std::size_t i = 0; i < c.levels.size(); ++i) {
+      const auto& lv = c.levels[i];
+      const std::string name = "test-pod-" + std::to_string(i);
+      if (std::string(c.container) == "container2") {
+        if (lv.size() > 1) m[name] = PodMetric{lv[1], kGoZeroTime, 1min};
+      } else if (lv.size() == 2) {
+        m[name] = PodMetric{lv[0] + lv[1], kGoZeroTime, 1min};
+      }
+    }
+    const auto r = get_resource_replicas(c.current, c.target, "cpu", c.container, pods, m,
+                                         kGoZeroTime, testing::params());
+    ASSERT_TRUE(r.has_value()) << c.name << ": " << r.error();
+    EXPECT_EQ(r->replicas, c.want_replicas) << c.name;
+    EXPECT_EQ(r->utilization, c.want_utilization) << c.name;
+    EXPECT_EQ(r->usage, c.want_raw) << c.name;
+  }
+}
+
+}  // namespace
+}  // namespace ksim::control::hpa
