@@ -116,7 +116,13 @@ h::MetricSpec parse_metric(const JsonAt& at) {
 
 h::ScalingRules parse_rules(const JsonAt& r) {
   h::ScalingRules rules;
-  if (auto v = r.get("stabilizationWindowSeconds")) rules.stabilization_window_seconds = v->int32();
+  // API validation of HPAScalingRules (spec 8.1): the API server rejects these.
+  if (auto v = r.get("stabilizationWindowSeconds")) {
+    rules.stabilization_window_seconds = v->int32();
+    if (*rules.stabilization_window_seconds < 0 || *rules.stabilization_window_seconds > 3600) {
+      v->fail("must be between 0 and 3600");
+    }
+  }
   if (auto v = r.get("selectPolicy")) {
     const std::string s = v->str();
     if (s == "Max")
@@ -140,12 +146,19 @@ h::ScalingRules parse_rules(const JsonAt& r) {
       else
         p.at("type").fail("expected Pods or Percent");
       sp.value = p.at("value").int32();
+      if (sp.value <= 0) p.at("value").fail("must be greater than 0");
       sp.period_seconds = p.at("periodSeconds").int32();
+      if (sp.period_seconds <= 0 || sp.period_seconds > 1800) {
+        p.at("periodSeconds").fail("must be greater than 0 and at most 1800");
+      }
       ps.push_back(sp);
     }
     rules.policies = ps;
   }
-  if (auto v = r.get("tolerance")) rules.tolerance = v->approximate();
+  if (auto v = r.get("tolerance")) {
+    rules.tolerance = v->approximate();
+    if (*rules.tolerance < 0) v->fail("must be greater than or equal to 0");
+  }
   return rules;
 }
 
@@ -235,6 +248,9 @@ h::ReconcileInput parse_reconcile_input(const nlohmann::json& json) {
   parse_metrics_apis(doc, in.metrics);
   parse_state(doc.get("state"), in.state);
   if (auto v = doc.get("scaleUpdateFails")) in.scale_update_fails = v->boolean();
+  if (auto v = doc.get("scaleReadFails"); v && v->boolean()) {
+    in.scale_read_error = "the server could not find the requested resource";
+  }
   return in;
 }
 

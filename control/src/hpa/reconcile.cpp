@@ -74,6 +74,30 @@ struct Sync {
 
 void compute_from_metrics(Sync& s, ReconcileInput& in, bool raise_to_min);
 
+// upstream: the first steps of reconcileAutoscaler (schema.ParseGroupVersion
+// of scaleTargetRef.apiVersion, then the scale read). True when they failed.
+bool scale_unreadable(const ReconcileInput& in, ReconcileResult& out) {
+  const std::string& gv = in.spec.scale_target_ref.api_version;
+  std::string event;
+  if (std::count(gv.begin(), gv.end(), '/') > 1) {
+    event = "unexpected GroupVersion string: " + gv;
+    out.error = "invalid API version in scale target reference: " + event;
+  } else if (in.scale_read_error) {
+    event = *in.scale_read_error;
+    out.error = "failed to query scale subresource for " + reference(in.spec) + ": " + event;
+  } else {
+    return false;
+  }
+  out.events.push_back(Event{true, "FailedGetScale", event});
+  set_condition(out.status.conditions, "AbleToScale", ConditionStatus::kFalse, "FailedGetScale",
+                "the HPA controller was unable to get the target's current scale: " + event,
+                in.now);
+  out.reason = DecisionReason::kScaleUnavailable;
+  out.desired_replicas = out.status.desired_replicas;
+  out.explanation.push_back("the target's scale could not be read: " + event);
+  return true;
+}
+
 }  // namespace
 
 void set_condition(std::vector<HpaCondition>& conditions, const std::string& type,
@@ -95,6 +119,8 @@ void set_condition(std::vector<HpaCondition>& conditions, const std::string& typ
 
 std::string to_string(DecisionReason r) {
   switch (r) {
+    case DecisionReason::kScaleUnavailable:
+      return "ScaleUnavailable";
     case DecisionReason::kScalingDisabled:
       return "ScalingDisabled";
     case DecisionReason::kAboveMaxReplicas:
@@ -116,6 +142,7 @@ ReconcileResult reconcile(const ReconcileInput& raw_input) {
   out.state = in.state;
   out.status = in.status;
   auto& conds = out.status.conditions;
+  if (scale_unreadable(in, out)) return out;
   set_condition(conds, "AbleToScale", ConditionStatus::kTrue, "SucceededGetScale",
                 "the HPA controller was able to get the target's current scale", in.now);
   Sync s{in, out, 0, 1, 0, {}, {}};

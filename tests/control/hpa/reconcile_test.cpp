@@ -284,6 +284,25 @@ TEST(Reconcile, ScaleSelector) {
   EXPECT_EQ(find_condition(reconcile(in).status, "ScalingActive")->reason, "InvalidSelector");
 }
 
+TEST(Reconcile, ScaleReadFailure) {
+  ReconcileInput in = cpu_input(3, {300, 500, 700}, 30, 1, 10);
+  in.state.recommendations.reset();
+  in.status.desired_replicas = 3;
+  in.scale_read_error = "boom";
+  ReconcileResult r = reconcile(in);
+  EXPECT_EQ(r.reason, DecisionReason::kScaleUnavailable);
+  EXPECT_EQ(r.desired_replicas, 3);
+  EXPECT_FALSE(r.state.recommendations.has_value());  // nothing recorded before the read
+  EXPECT_EQ(find_condition(r.status, "AbleToScale")->reason, "FailedGetScale");
+  EXPECT_EQ(*r.error, "failed to query scale subresource for Deployment/default/web: boom");
+  in.scale_read_error.reset();
+  in.spec.scale_target_ref.api_version = "apps/v1/extra";
+  r = reconcile(in);
+  EXPECT_EQ(*r.error,
+            "invalid API version in scale target reference: unexpected GroupVersion string: "
+            "apps/v1/extra");
+}
+
 TEST(SetCondition, TransitionTimeMovesOnlyOnFlip) {
   std::vector<HpaCondition> cs{{"AbleToScale", ConditionStatus::kTrue, "A", "a", t0() - 1h}};
   set_condition(cs, "AbleToScale", ConditionStatus::kTrue, "B", "b", t0());

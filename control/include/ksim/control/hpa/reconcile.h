@@ -66,6 +66,8 @@ struct ReconcileInput {
   std::vector<Pod> pods;  // the pods in the namespace (filtered by `selector`)
   MetricsApis metrics;
   ControllerState state;
+  /// The read of the scale subresource fails with this error (FailedGetScale).
+  std::optional<std::string> scale_read_error;
   bool scale_update_fails = false;
 };
 
@@ -88,6 +90,7 @@ struct Event {
 
 /// The branch that decided the sync.
 enum class DecisionReason {
+  kScaleUnavailable,  // the target's scale could not be read (FailedGetScale)
   kScalingDisabled,   // target at 0 replicas and not allowed to leave it
   kAboveMaxReplicas,  // current > maxReplicas: desired = max, no metrics
   kBelowMinReplicas,  // current < minReplicas: desired = min, no metrics
