@@ -18,6 +18,16 @@ constexpr std::int64_t kMinInt64 = std::numeric_limits<std::int64_t>::min();
 constexpr std::int64_t kMaxInt32 = std::numeric_limits<std::int32_t>::max();
 constexpr std::int64_t kMinInt32 = std::numeric_limits<std::int32_t>::min();
 
+std::string int128_text(Int128 v) {
+  if (v == 0) return "0";
+  const bool negative = v < 0;
+  std::string out;
+  for (Int128 a = negative ? -v : v; a > 0; a /= 10) {
+    out.insert(out.begin(), static_cast<char>('0' + static_cast<int>(a % 10)));
+  }
+  return negative ? "-" + out : out;
+}
+
 // upstream: groupPods, the cpu readiness rule for one pod with a sample.
 // Returns the reason the sample is not counted, or "" when it counts.
 std::string cpu_unready_reason(const Pod& pod, const PodMetric& metric, const CalcParams& p) {
@@ -154,6 +164,8 @@ std::expected<UtilizationRatio, std::string> resource_utilization_ratio(
                            " is outside the int32 range");
   }
   UtilizationRatio r;
+  r.usage_total = int128_text(metrics_total);
+  r.request_total = int128_text(requests_total);
   r.utilization = static_cast<std::int32_t>(percentage);
   r.ratio = static_cast<double>(r.utilization) / static_cast<double>(target_utilization);
   r.raw_average = static_cast<std::int64_t>(metrics_total / entries);

@@ -131,11 +131,12 @@ CalcResult get_resource_replicas(std::int32_t current_replicas, std::int32_t tar
   out.usage = first->raw_average;
   out.timestamp = timestamp;
   describe_groups(g, pods.size(), out.explanation);
-  out.explanation.push_back(
-      "utilization floor(100 x usage / request) = " + std::to_string(first->utilization) +
-      "% of request (average " + text::milli(first->raw_average) + "); target " +
-      std::to_string(target_utilization) + "% -> ratio " + std::to_string(first->utilization) +
-      "/" + std::to_string(target_utilization) + " = " + text::num(first->ratio));
+  out.explanation.push_back("utilization floor(100 x " + first->usage_total + "m / " +
+                            first->request_total + "m) = " + std::to_string(first->utilization) +
+                            "% of request (average " + text::milli(first->raw_average) +
+                            "); target " + std::to_string(target_utilization) + "% -> ratio " +
+                            std::to_string(first->utilization) + "/" +
+                            std::to_string(target_utilization) + " = " + text::num(first->ratio));
   const auto fallback = static_cast<std::int64_t>(std::max<std::int32_t>(100, target_utilization));
   const std::map<std::string, std::int64_t>& req = *requests;
   Fill fill{[&req, fallback](const std::string& n) {

@@ -94,6 +94,8 @@ struct UtilizationRatio {
   double ratio = 0;
   std::int32_t utilization = 0;
   std::int64_t raw_average = 0;
+  std::string usage_total;  // the sums, as text (they may exceed int64)
+  std::string request_total;
 };
 std::expected<UtilizationRatio, std::string> resource_utilization_ratio(
     const PodMetricsInfo& metrics, const std::map<std::string, std::int64_t>& requests,
