@@ -73,6 +73,15 @@ struct Sync {
 };
 
 void compute_from_metrics(Sync& s, ReconcileInput& in, bool raise_to_min);
+bool write_scale(Sync& s, bool gate);
+
+// upstream: recordInitialRecommendation.
+void record_initial_recommendation(std::int32_t current, Instant now, ReconcileResult& out) {
+  if (out.state.recommendations) return;
+  out.state.recommendations = std::vector<Recommendation>{{current, now}};
+  out.explanation.push_back("first sync since controller start: recorded recommendation " +
+                            std::to_string(current));
+}
 
 // upstream: the first steps of reconcileAutoscaler (schema.ParseGroupVersion
 // of scaleTargetRef.apiVersion, then the scale read). True when they failed.
@@ -147,11 +156,7 @@ ReconcileResult reconcile(const ReconcileInput& raw_input) {
                 "the HPA controller was able to get the target's current scale", in.now);
   Sync s{in, out, 0, 1, 0, {}, {}};
   s.current = in.spec_replicas;
-  if (!out.state.recommendations) {
-    out.state.recommendations = std::vector<Recommendation>{{s.current, in.now}};
-    out.explanation.push_back("first sync since controller start: recorded recommendation " +
-                              std::to_string(s.current));
-  }
+  record_initial_recommendation(s.current, in.now, out);
   s.min_replicas = in.spec.min_replicas.value_or(1);
   const bool gate = in.config.scale_to_zero;
   // shouldComputeMetricsForZeroReplicas: a target at 0 is autoscaled only when
@@ -188,48 +193,7 @@ ReconcileResult reconcile(const ReconcileInput& raw_input) {
   }
   if (out.reason != DecisionReason::kScalingDisabled) rescale = s.desired != s.current;
   if (rescale) {
-    if (in.scale_update_fails) {
-      const std::string err = "the scale subresource update was rejected";
-      out.events.push_back(Event{true, "FailedRescale",
-                                 "New size: " + std::to_string(s.desired) +
-                                     "; reason: " + s.rescale_reason + "; error: " + err});
-      set_condition(conds, "AbleToScale", ConditionStatus::kFalse, "FailedUpdateScale",
-                    "the HPA controller was unable to update the target scale: " + err, in.now);
-      out.status.current_replicas = s.current;
-      out.status.current_metrics = s.statuses;
-      out.desired_replicas = out.status.desired_replicas;
-      out.error = "failed to rescale " + reference(in.spec) + ": " + err;
-      out.explanation.push_back("the scale write failed: desiredReplicas stays " +
-                                std::to_string(out.status.desired_replicas));
-      return out;
-    }
-    set_condition(
-        conds, "AbleToScale", ConditionStatus::kTrue, "SucceededRescale",
-        "the HPA controller was able to update the target scale to " + std::to_string(s.desired),
-        in.now);
-    out.events.push_back(
-        Event{false, "SuccessfulRescale",
-              "New size: " + std::to_string(s.desired) + "; reason: " + s.rescale_reason});
-    if (in.spec.behavior) {
-      store_scale_event(resolve_behavior(*in.spec.behavior, in.config.downscale_stabilization),
-                        s.current, s.desired, out.state, in.now);
-    }
-    if (gate) {
-      const bool to_zero =
-          s.current > 0 && s.desired == 0 && s.min_replicas == 0 && has_object_or_external(in.spec);
-      set_condition(conds, kScaledToZero,
-                    to_zero ? ConditionStatus::kTrue : ConditionStatus::kFalse,
-                    to_zero ? "ScaledToZero" : "NotScaledToZero",
-                    to_zero ? "the HPA controller scaled the workload to zero"
-                            : "the HPA controller did not scale the workload to zero",
-                    in.now);
-    } else {
-      remove_condition(conds, kScaledToZero);
-    }
-    out.status.last_scale_time = in.now;
-    out.scale_updated = true;
-    out.explanation.push_back("scale " + std::to_string(s.current) + " -> " +
-                              std::to_string(s.desired) + " (" + s.rescale_reason + ")");
+    if (!write_scale(s, gate)) return out;
   } else {
     s.desired = s.current;
     out.explanation.push_back("no rescale: desired stays " + std::to_string(s.current));
@@ -242,6 +206,56 @@ ReconcileResult reconcile(const ReconcileInput& raw_input) {
 }
 
 namespace {
+
+// The scale write and what follows it (upstream: the `if rescale` block of
+// reconcileAutoscaler). False when the write failed (status already set).
+bool write_scale(Sync& s, bool gate) {
+  const ReconcileInput& in = s.in;
+  ReconcileResult& out = s.out;
+  auto& conds = out.status.conditions;
+  if (in.scale_update_fails) {
+    const std::string err = "the scale subresource update was rejected";
+    out.events.push_back(Event{true, "FailedRescale",
+                               "New size: " + std::to_string(s.desired) +
+                                   "; reason: " + s.rescale_reason + "; error: " + err});
+    set_condition(conds, "AbleToScale", ConditionStatus::kFalse, "FailedUpdateScale",
+                  "the HPA controller was unable to update the target scale: " + err, in.now);
+    out.status.current_replicas = s.current;
+    out.status.current_metrics = s.statuses;
+    out.desired_replicas = out.status.desired_replicas;
+    out.error = "failed to rescale " + reference(in.spec) + ": " + err;
+    out.explanation.push_back("the scale write failed: desiredReplicas stays " +
+                              std::to_string(out.status.desired_replicas));
+    return false;
+  }
+  set_condition(
+      conds, "AbleToScale", ConditionStatus::kTrue, "SucceededRescale",
+      "the HPA controller was able to update the target scale to " + std::to_string(s.desired),
+      in.now);
+  out.events.push_back(
+      Event{false, "SuccessfulRescale",
+            "New size: " + std::to_string(s.desired) + "; reason: " + s.rescale_reason});
+  if (in.spec.behavior) {
+    store_scale_event(resolve_behavior(*in.spec.behavior, in.config.downscale_stabilization),
+                      s.current, s.desired, out.state, in.now);
+  }
+  if (gate) {
+    const bool to_zero =
+        s.current > 0 && s.desired == 0 && s.min_replicas == 0 && has_object_or_external(in.spec);
+    set_condition(conds, kScaledToZero, to_zero ? ConditionStatus::kTrue : ConditionStatus::kFalse,
+                  to_zero ? "ScaledToZero" : "NotScaledToZero",
+                  to_zero ? "the HPA controller scaled the workload to zero"
+                          : "the HPA controller did not scale the workload to zero",
+                  in.now);
+  } else {
+    remove_condition(conds, kScaledToZero);
+  }
+  out.status.last_scale_time = in.now;
+  out.scale_updated = true;
+  out.explanation.push_back("scale " + std::to_string(s.current) + " -> " +
+                            std::to_string(s.desired) + " (" + s.rescale_reason + ")");
+  return true;
+}
 
 // upstream: validateAndParseSelector (without the AmbiguousSelector check,
 // which needs the other HPAs). Filters `in.pods`; returns the error, if any.
@@ -264,6 +278,32 @@ std::optional<std::string> apply_selector(ReconcileInput& in, ReconcileResult& o
   }
   std::erase_if(in.pods, [&](const Pod& p) { return !sel->matches(p.labels); });
   return std::nullopt;
+}
+
+// Stabilization and limits (upstream: normalizeDesiredReplicas or
+// normalizeDesiredReplicasWithBehaviors) and the conditions they set.
+void normalize(Sync& s, const ReconcileInput& in, std::int32_t desired) {
+  ReconcileResult& out = s.out;
+  auto& conds = out.status.conditions;
+  Normalized n;
+  auto& recs = *out.state.recommendations;
+  if (!in.spec.behavior) {
+    n = normalize_legacy(s.current, desired, s.min_replicas, in.spec.max_replicas, in.config, recs,
+                         in.now);
+  } else {
+    n = normalize_with_behavior(
+        s.current, desired, s.min_replicas, in.spec.max_replicas,
+        resolve_behavior(*in.spec.behavior, in.config.downscale_stabilization), recs, out.state,
+        in.now);
+  }
+  for (const std::string& e : n.explanation) out.explanation.push_back(e);
+  set_condition(conds, "AbleToScale", ConditionStatus::kTrue, to_string(n.stabilization),
+                n.stabilization_message, in.now);
+  set_condition(conds, "ScalingLimited",
+                n.limited ? ConditionStatus::kTrue : ConditionStatus::kFalse, to_string(n.limit),
+                n.limit_message, in.now);
+  s.desired = n.desired;
+  out.limit = n.limit;
 }
 
 void compute_from_metrics(Sync& s, ReconcileInput& in, bool raise_to_min) {
@@ -308,25 +348,7 @@ void compute_from_metrics(Sync& s, ReconcileInput& in, bool raise_to_min) {
   if (desired < s.current) s.rescale_reason = "All metrics below target";
   out.explanation.push_back("largest proposal across metrics: " + std::to_string(m.replicas) +
                             (m.metric.empty() ? "" : " (" + m.metric + ")"));
-  Normalized n;
-  auto& recs = *out.state.recommendations;
-  if (!in.spec.behavior) {
-    n = normalize_legacy(s.current, desired, s.min_replicas, in.spec.max_replicas, in.config, recs,
-                         in.now);
-  } else {
-    n = normalize_with_behavior(
-        s.current, desired, s.min_replicas, in.spec.max_replicas,
-        resolve_behavior(*in.spec.behavior, in.config.downscale_stabilization), recs, out.state,
-        in.now);
-  }
-  for (const std::string& e : n.explanation) out.explanation.push_back(e);
-  set_condition(conds, "AbleToScale", ConditionStatus::kTrue, to_string(n.stabilization),
-                n.stabilization_message, in.now);
-  set_condition(conds, "ScalingLimited",
-                n.limited ? ConditionStatus::kTrue : ConditionStatus::kFalse, to_string(n.limit),
-                n.limit_message, in.now);
-  s.desired = n.desired;
-  out.limit = n.limit;
+  normalize(s, in, desired);
   if (raise_to_min && s.desired < s.min_replicas) {
     s.desired = s.min_replicas;
     if (s.rescale_reason.empty()) {
