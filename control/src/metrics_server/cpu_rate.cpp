@@ -92,4 +92,27 @@ std::optional<PodUsage> pod_metrics(const Store& store, const std::string& pod) 
   return out;
 }
 
+std::optional<std::string> validate_metric_resolution(Duration resolution,
+                                                      Duration kubelet_request_timeout) {
+  if (resolution < std::chrono::seconds(10)) {
+    return "metric-resolution should be a time duration at least 10s, but value " +
+           std::to_string(resolution.count() / 1000) + "ms provided";
+  }
+  if (resolution * 9 / 10 < kubelet_request_timeout) {
+    return "metric-resolution should be larger than kubelet-request-timeout";
+  }
+  return std::nullopt;
+}
+
+hpa::PodMetricsItem to_pod_metrics_item(const std::string& pod, const std::string& namespace_,
+                                        const PodUsage& usage) {
+  hpa::PodMetricsItem item{pod, namespace_, usage.timestamp, usage.window, {}};
+  for (const ContainerUsage& c : usage.containers) {
+    item.containers.push_back(hpa::ContainerUsage{
+        c.name,
+        {{"cpu", c.cpu_milli}, {"memory", static_cast<std::int64_t>(c.memory_bytes) * 1000}}});
+  }
+  return item;
+}
+
 }  // namespace ksim::control::metrics_server

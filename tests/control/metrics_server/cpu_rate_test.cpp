@@ -70,5 +70,22 @@ TEST(CpuRate, RestartResetsAndAllContainersNeeded) {
   EXPECT_EQ(m->window, 55s);
 }
 
+TEST(CpuRate, ResolutionValidation) {
+  EXPECT_FALSE(validate_metric_resolution(kManifestMetricResolution, 10s).has_value());
+  EXPECT_FALSE(validate_metric_resolution(kDefaultMetricResolution, 10s).has_value());
+  EXPECT_TRUE(validate_metric_resolution(9s, 1s).has_value());
+  EXPECT_TRUE(validate_metric_resolution(10s, 10s).has_value());  // 9 s < 10 s timeout
+}
+
+TEST(CpuRate, FeedsTheHpa) {
+  Store s = store_batch({}, {{"p", {{"c", point(kT0, 0)}}}}, 15s);
+  s = store_batch(s, {{"p", {{"c", point(kT0 + 15s, 7'500'000'000)}}}}, 15s);
+  const hpa::PodMetricsItem item = to_pod_metrics_item("p", "shop", *pod_metrics(s, "p"));
+  EXPECT_EQ(item.window, 15s);
+  ASSERT_EQ(item.containers.size(), 1u);
+  EXPECT_EQ(item.containers[0].usage_milli.at("cpu"), 500);
+  EXPECT_EQ(item.containers[0].usage_milli.at("memory"), (64 << 20) * 1000LL);
+}
+
 }  // namespace
 }  // namespace ksim::control::metrics_server

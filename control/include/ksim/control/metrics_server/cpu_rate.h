@@ -12,10 +12,21 @@
 #include <string>
 #include <vector>
 
+#include "ksim/control/hpa/reconcile.h"
+
 namespace ksim::control::metrics_server {
 
 using Instant = std::chrono::time_point<std::chrono::system_clock, std::chrono::microseconds>;
 using Duration = std::chrono::microseconds;
+
+/// --metric-resolution: the code default, and what the upstream manifest sets.
+inline constexpr Duration kDefaultMetricResolution = std::chrono::seconds(60);
+inline constexpr Duration kManifestMetricResolution = std::chrono::seconds(15);
+
+/// upstream options.go validation: resolution >= 10 s and 9/10 of it must be
+/// at least the kubelet request timeout. Returns the error text.
+std::optional<std::string> validate_metric_resolution(Duration resolution,
+                                                      Duration kubelet_request_timeout);
 
 /// One scraped sample of one container (kubelet /metrics/resource).
 struct MetricsPoint {
@@ -61,5 +72,10 @@ std::expected<std::pair<ContainerUsage, std::pair<Instant, Duration>>, std::stri
 /// upstream: podStorage.GetMetrics for one pod: nullopt unless every container
 /// of its last batch has a previous point.
 std::optional<PodUsage> pod_metrics(const Store& store, const std::string& pod);
+
+/// The metrics.k8s.io PodMetrics item the HPA reads for this usage (cpu and
+/// memory as milli-values; memory bytes x 1000).
+hpa::PodMetricsItem to_pod_metrics_item(const std::string& pod, const std::string& namespace_,
+                                        const PodUsage& usage);
 
 }  // namespace ksim::control::metrics_server
