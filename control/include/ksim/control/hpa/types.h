@@ -182,6 +182,11 @@ struct ControllerState {
 
 /// kube-controller-manager settings (S6 defaults) and feature gates.
 struct ControllerConfig {
+  /// --horizontal-pod-autoscaler-sync-period and
+  /// --concurrent-horizontal-pod-autoscaler-syncs: when the caller runs
+  /// `reconcile` (the simulator's loop), not read by the decision itself.
+  Duration sync_period = std::chrono::seconds(15);
+  int concurrent_syncs = 5;
   double tolerance = 0.1;
   Duration cpu_initialization_period = std::chrono::minutes(5);
   Duration initial_readiness_delay = std::chrono::seconds(30);
