@@ -162,8 +162,8 @@ class RadixQueue {
   static constexpr std::uint64_t kDigitMask = kSlots - 1;
   static constexpr std::uint32_t kNil = UINT32_MAX;
   static constexpr std::uint32_t kPerBlock = 16;
-  static constexpr std::size_t kRunAhead = 4;  // run entries warmed ahead of the pop
-  static constexpr std::size_t kInsertionSortMax = 48;
+  static constexpr std::size_t kRunAhead = 4;       // run entries warmed ahead of the pop
+  static constexpr std::size_t kRankSortMax = 128;  // index fits in 8 bits
 
   struct alignas(64) Block {
     QueueEntry entries[kPerBlock];
@@ -327,18 +327,31 @@ class RadixQueue {
     return true;
   }
 
-  // Stable sort of the run by key (FIFO among equal keys).
+  // Stable sort of the run by key (FIFO among equal keys). All keys share
+  // every digit but the lowest, so only that digit is compared.
   void sort_run() {
     const std::size_t n = run_.size();
-    if (n <= kInsertionSortMax) {
-      for (std::size_t i = 1; i < n; ++i) {
-        const QueueEntry e = run_[i];
-        std::size_t j = i;
-        for (; j > 0 && run_[j - 1].key > e.key; --j) run_[j] = run_[j - 1];
-        run_[j] = e;
+    if (n <= 1) {
+      // Nothing to order.
+    } else if (n <= kRankSortMax) {
+      // Branch-free rank sort: rank = how many (digit, index) pairs are
+      // smaller. The pairs are distinct, so ties keep their push order; the
+      // counting loop vectorizes, where insertion sort mispredicts per entry.
+      rank_keys_.resize(n);
+      for (std::size_t i = 0; i < n; ++i) {
+        rank_keys_[i] =
+            static_cast<std::int32_t>((digit(static_cast<std::uint64_t>(run_[i].key), 0) << 8) | i);
       }
+      sorted_.resize(n);
+      const std::int32_t* k = rank_keys_.data();
+      for (std::size_t i = 0; i < n; ++i) {
+        std::size_t rank = 0;
+        for (std::size_t j = 0; j < n; ++j) rank += static_cast<std::size_t>(k[j] < k[i]);
+        sorted_[rank] = run_[i];
+      }
+      run_.swap(sorted_);
     } else {
-      // Counting sort on the lowest digit: all keys share the higher digits.
+      // Counting sort on the lowest digit.
       counts_.assign(kSlots + 1, 0);
       for (const QueueEntry& e : run_) ++counts_[digit(static_cast<std::uint64_t>(e.key), 0) + 1];
       for (unsigned d = 0; d < kSlots; ++d) counts_[d + 1] += counts_[d];
@@ -359,8 +372,9 @@ class RadixQueue {
   // spill, sorted by key; consumed from run_head_.
   std::vector<QueueEntry> run_;
   std::size_t run_head_ = 0;
-  std::vector<QueueEntry> sorted_;     // counting-sort scratch
-  std::vector<std::uint32_t> counts_;  // counting-sort scratch
+  std::vector<QueueEntry> sorted_;       // sort scratch
+  std::vector<std::uint32_t> counts_;    // counting-sort scratch
+  std::vector<std::int32_t> rank_keys_;  // rank-sort scratch
   std::uint64_t floor_ = 0;
   std::uint32_t head_ = 0;   // entries consumed in the head block of level-0 slot digit(floor_, 0)
   unsigned level_mask_ = 0;  // bit L set <=> level L has a non-empty slot
