@@ -42,7 +42,15 @@ void run_reconcile(const ReconcileOptions& o) {
   }
   const control::hpa::ReconcileInput input = hpa::parse_reconcile_input(doc);
   const control::hpa::ReconcileResult result = control::hpa::reconcile(input);
-  std::cout << hpa::reconcile_output(result).dump(o.pretty ? 2 : -1) << "\n";
+  nlohmann::ordered_json out = hpa::reconcile_output(result);
+  // When the scale cannot be read upstream changes only a condition: the
+  // metric statuses (not modelled by the library) stay as they were.
+  if (result.reason == control::hpa::DecisionReason::kScaleUnavailable) {
+    const auto& st = doc["hpa"].value("status", nlohmann::json::object());
+    if (st.contains("currentMetrics")) out["status"]["currentMetrics"] = st["currentMetrics"];
+    if (st.contains("currentReplicas")) out["status"]["currentReplicas"] = st["currentReplicas"];
+  }
+  std::cout << out.dump(o.pretty ? 2 : -1) << "\n";
 }
 
 }  // namespace
