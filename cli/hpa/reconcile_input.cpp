@@ -58,8 +58,12 @@ h::LabelSelector parse_selector(const JsonAt& s) {
 
 h::MetricTarget parse_target(const JsonAt& t) {
   h::MetricTarget target;
-  const std::string type = t.at("type").str();
-  if (type == "Utilization") {
+  // An absent type is accepted: the controller itself only reads the fields
+  // (and the Object path then reports "neither a value target nor ...").
+  const std::string type = t.get("type") ? t.at("type").str() : "";
+  if (type.empty()) {
+    target.type = h::MetricTargetType::kUnset;
+  } else if (type == "Utilization") {
     target.type = h::MetricTargetType::kUtilization;
   } else if (type == "Value") {
     target.type = h::MetricTargetType::kValue;
