@@ -28,9 +28,7 @@ h::ControllerConfig parse_controller(const std::optional<JsonAt>& c) {
       } else if (name == "PodLevelResources") {
         cfg.pod_level_resources = at.boolean();
       } else {
-        at.fail(
-            "unknown feature gate (known: HPAConfigurableTolerance, HPAScaleToZero, "
-            "PodLevelResources)");
+        (void)at.boolean();  // other gates (HPAGeneration, ...) do not change the decision
       }
     }
   }
