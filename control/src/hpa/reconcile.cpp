@@ -159,11 +159,14 @@ ReconcileResult reconcile(const ReconcileInput& raw_input) {
   record_initial_recommendation(s.current, in.now, out);
   s.min_replicas = in.spec.min_replicas.value_or(1);
   const bool gate = in.config.scale_to_zero;
-  // shouldComputeMetricsForZeroReplicas: a target at 0 is autoscaled only when
-  // the HPA itself scaled it there (ScaledToZero=True, gate on).
+  // shouldComputeMetricsForZeroReplicas (gate on): a target at 0 is autoscaled
+  // only when the HPA itself scaled it there (ScaledToZero=True). Gate off: the
+  // rule before kubernetes/kubernetes#135118, autoscaled iff minReplicas is 0
+  // (the newest code disables it, but then the API rejects minReplicas 0).
   const bool scaled_to_zero = gate && condition_true(conds, kScaledToZero);
   const bool at_zero_allowed =
-      scaled_to_zero && (s.min_replicas != 0 || has_object_or_external(in.spec));
+      gate ? scaled_to_zero && (s.min_replicas != 0 || has_object_or_external(in.spec))
+           : s.min_replicas == 0;
   bool rescale = true;
   if (s.current == 0 && !at_zero_allowed) {
     s.desired = 0;

@@ -104,12 +104,22 @@ TEST(Reconcile, ScaleUpFromZeroIgnoresTolerance) {
   EXPECT_EQ(r.desired_replicas, 1);
   EXPECT_EQ(r.events[0].message, "New size: 1; reason: Ingress metric qps above target");
   EXPECT_EQ(find_condition(r.status, "ScaledToZero")->reason, "NotScaledToZero");
-  // With the gate off a target at zero is never autoscaled, and the condition goes.
+  // Without the condition, the gate on keeps a target at zero paused.
+  ReconcileInput paused = in;
+  paused.status.conditions.clear();
+  r = reconcile(paused);
+  EXPECT_EQ(r.desired_replicas, 0);
+  EXPECT_EQ(find_condition(r.status, "ScalingActive")->reason, "ScalingDisabled");
+  // Gate off: the older rule (minReplicas 0 autoscales at zero), condition removed.
   in.config.scale_to_zero = false;
+  r = reconcile(in);
+  EXPECT_EQ(r.desired_replicas, 1);
+  EXPECT_EQ(find_condition(r.status, "ScaledToZero"), nullptr);
+  // ... and minReplicas 1 at zero is disabled.
+  in.spec.min_replicas = 1;
   r = reconcile(in);
   EXPECT_EQ(r.desired_replicas, 0);
   EXPECT_EQ(find_condition(r.status, "ScalingActive")->reason, "ScalingDisabled");
-  EXPECT_EQ(find_condition(r.status, "ScaledToZero"), nullptr);
 }
 
 TEST(Reconcile, ScaleDownToZeroWithObjectMetric) {
