@@ -95,6 +95,7 @@ TEST(Reconcile, ScaleUpFromZeroIgnoresTolerance) {
   // TestScaleUpFromZeroIgnoresToleranceCMObject: minReplicas 0, ratio 1 -> 1,
   // now only when the HPA scaled the target to zero (ScaledToZero=True).
   ReconcileInput in = cpu_input(0, {}, 50, 0, 5);
+  in.config.scale_to_zero = true;  // HPAScaleToZero (off by default, as in 1.33)
   in.spec.metrics = {object_metric(10000)};
   in.metrics.custom.push_back(
       CustomMetricItem{in.spec.metrics[0].described_object, "qps", t0(), {}, 10000});
@@ -238,6 +239,8 @@ TEST(Reconcile, ConfigurableToleranceGate) {
   in.spec.behavior = Behavior{};
   in.spec.behavior->scale_up = ScalingRules{};
   in.spec.behavior->scale_up->tolerance = 0.01;
+  EXPECT_EQ(reconcile(in).desired_replicas, 3) << "gate off by default (1.33): global 0.1";
+  in.config.configurable_tolerance = true;
   EXPECT_EQ(reconcile(in).desired_replicas, 4);
   in.config.configurable_tolerance = false;
   EXPECT_EQ(reconcile(in).desired_replicas, 3);

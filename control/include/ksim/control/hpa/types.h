@@ -193,9 +193,11 @@ struct ControllerConfig {
   Duration downscale_stabilization = std::chrono::minutes(5);
   double legacy_scale_up_limit_factor = 2.0;
   double legacy_scale_up_limit_minimum = 4.0;
-  bool configurable_tolerance = true;  // HPAConfigurableTolerance (beta, on from 1.35)
-  bool scale_to_zero = true;           // HPAScaleToZero (beta, on from 1.37)
-  bool pod_level_resources = true;     // PodLevelResources (beta, on from 1.34)
+  // Gates default to the seed platform's release, 1.33 (and to the IO contract's
+  // example): off; the newest behaviour is one "featureGates" entry away.
+  bool configurable_tolerance = false;  // HPAConfigurableTolerance (alpha 1.33, beta on from 1.35)
+  bool scale_to_zero = false;           // HPAScaleToZero (alpha 1.33, beta on from 1.37)
+  bool pod_level_resources = true;      // PodLevelResources (beta, on from 1.34)
 };
 
 }  // namespace ksim::control::hpa
