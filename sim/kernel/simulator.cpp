@@ -1,15 +1,6 @@
 #include "ksim/sim/kernel/simulator.h"
 
-#include <sys/mman.h>
-
-#include <cstdlib>
-
 namespace ksim {
-namespace {
-
-constexpr std::size_t kChunkBytes = std::size_t{64} << 15;  // 2 MiB, one huge page
-
-}  // namespace
 
 Simulator::Simulator() : queue_(Warm{this}) {}
 
@@ -21,8 +12,6 @@ Simulator::~Simulator() {
   }
 }
 
-void Simulator::ChunkFree::operator()(Slot* p) const { std::free(p); }
-
 std::uint32_t Simulator::allocate_slot() {
   if (!free_.empty()) {
     const std::uint32_t i = free_.back();
@@ -31,19 +20,7 @@ std::uint32_t Simulator::allocate_slot() {
   }
   const std::uint32_t i = slot_count_;
   KSIM_CHECK(i != kNoSlot, "simulator: too many pending events");
-  if ((i >> kChunkBits) == chunks_.size()) {
-    static_assert(sizeof(Slot) << kChunkBits == kChunkBytes);
-    void* mem = std::aligned_alloc(kChunkBytes, kChunkBytes);
-    KSIM_CHECK(mem != nullptr, "simulator: out of memory for event slots");
-    // Events are fired in time order, not slot order: a huge page keeps the
-    // TLB from missing on every event. Advice only; fine if refused.
-    (void)madvise(mem, kChunkBytes, MADV_HUGEPAGE);
-    auto* slots = static_cast<Slot*>(mem);
-    for (std::size_t k = 0; k < (std::size_t{1} << kChunkBits); ++k) {
-      ::new (static_cast<void*>(&slots[k])) Slot{};
-    }
-    chunks_.emplace_back(slots);
-  }
+  if ((i >> kChunkBits) == chunks_.size()) chunks_.emplace_back();  // zero-filled: free slots
   ++slot_count_;
   return i;
 }

@@ -1,16 +1,16 @@
-// A monotone priority queue over integer keys: a radix heap with 11-bit digits
+// A monotone priority queue over integer keys: a radix heap with 13-bit digits
 // (Ahuja, Mehlhorn, Orlin and Tarjan, "Faster algorithms for the shortest
-// path problem", 1990, with radix 2048), which is also a hierarchical timing
+// path problem", 1990, with radix 8192), which is also a hierarchical timing
 // wheel (Varghese and Lauck, 1987) that keeps exact order.
 //
 // Why this and not a binary heap: simulated time never goes backwards, so
 // every key pushed is >= a floor that only rises. An entry is filed at the
-// level of the highest 11-bit digit in which its key differs from the floor,
+// level of the highest 13-bit digit in which its key differs from the floor,
 // in the slot named by that digit; a push is an append. When level 0 (keys
 // that differ from the floor only in the lowest digit, one slot per key) runs
 // dry, the lowest non-empty slot of the lowest non-empty level is spilled one
 // level down. An entry therefore moves at most once per digit of its delay
-// (once for a delay under 4 s in microseconds), always through contiguous
+// (once for a delay under 67 s in microseconds), always through contiguous
 // memory. See bench/sim/kernel for the measured speed-up over
 // std::priority_queue.
 //
@@ -25,9 +25,11 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <type_traits>
 #include <vector>
 
 #include "ksim/sim/kernel/check.h"
+#include "ksim/sim/kernel/huge_chunk.h"
 
 namespace ksim {
 
@@ -43,8 +45,8 @@ struct NoPrefetch {
   void operator()(std::uint32_t /*slot*/) const {}
 };
 
-/// Radix-2048 heap of QueueEntry. `Prefetch` is called with the payload slot of
-/// each entry as soon as it is filed at level 0 (due within 2048 keys) and with
+/// Radix-8192 heap of QueueEntry. `Prefetch` is called with the payload slot of
+/// each entry as soon as it is filed at level 0 (due within 8192 keys) and with
 /// the next entry to pop, so the owner can warm the cache lines it will touch.
 ///
 /// Storage: every slot is a FIFO chain of 256-byte blocks drawn from one pool
@@ -137,7 +139,7 @@ class RadixQueue {
         std::int64_t best = 0;
         const Chain& c = l.chains[s];
         for (std::uint32_t bi = c.head; bi != kNil; bi = next_[bi]) {
-          const Block& b = pool_[bi];
+          const Block& b = block(bi);
           const std::uint32_t n = bi == c.tail ? c.tail_count : kPerBlock;
           for (std::uint32_t i = from; i < n; ++i) {
             if ((!found || b.entries[i].key < best) && live(b.entries[i])) {
@@ -153,22 +155,27 @@ class RadixQueue {
     return none;
   }
 
-  // 11-bit digits: a delay of up to 4 s (in microseconds) is filed at level 1
-  // and moves once before it is popped.
-  static constexpr unsigned kDigitBits = 11;
+  // 13-bit digits: a delay of up to 67 s (in microseconds) is filed at level 1
+  // and moves once before it is popped; the entries due in the next 8.2 ms
+  // form the sorted run.
+  static constexpr unsigned kDigitBits = 13;
   static constexpr unsigned kSlots = 1u << kDigitBits;
   static constexpr unsigned kWords = kSlots / 64;
+  static constexpr unsigned kSummaryWords = (kWords + 63) / 64;
   static constexpr unsigned kLevels = (64 + kDigitBits - 1) / kDigitBits;
   static constexpr std::uint64_t kDigitMask = kSlots - 1;
   static constexpr std::uint32_t kNil = UINT32_MAX;
   static constexpr std::uint32_t kPerBlock = 16;
-  static constexpr std::size_t kRunAhead = 4;       // run entries warmed ahead of the pop
-  static constexpr std::size_t kRankSortMax = 128;  // index fits in 8 bits
+  static constexpr std::size_t kRunAhead = 4;      // run entries warmed ahead of the pop
+  static constexpr std::size_t kRankSortMax = 32;  // rank sort up to here
+  static constexpr unsigned kRadixLowBits = 7;     // then two counting passes
+  static constexpr unsigned kRadixHighBits = kDigitBits - kRadixLowBits;
 
   struct alignas(64) Block {
     QueueEntry entries[kPerBlock];
   };
   static_assert(sizeof(Block) == 256);
+  static constexpr std::uint32_t kBlocksPerChunk = HugeArray<Block>::kCount;
 
   // A slot's blocks, oldest first. Every block but the tail is full; the
   // tail's fill count lives here, in memory that stays hot, so an append is a
@@ -180,11 +187,10 @@ class RadixQueue {
   };
 
   struct Level {
-    std::uint32_t summary = 0;                 // bit w set <=> bits[w] != 0
-    std::array<std::uint64_t, kWords> bits{};  // bit s set <=> chains[s] non-empty
+    std::array<std::uint64_t, kSummaryWords> summary{};  // bit w set <=> bits[w] != 0
+    std::array<std::uint64_t, kWords> bits{};            // bit s set <=> chains[s] non-empty
     std::array<Chain, kSlots> chains{};
   };
-  static_assert(kWords <= 32);
 
   static unsigned digit(std::uint64_t key, unsigned level) {
     return static_cast<unsigned>((key >> (kDigitBits * level)) & kDigitMask);
@@ -193,27 +199,42 @@ class RadixQueue {
   // First non-empty slot >= from, or kSlots.
   static unsigned first_set_from(const Level& l, unsigned from) {
     if (from >= kSlots) return kSlots;
-    unsigned w = from / 64;
+    const unsigned w = from / 64;
     const std::uint64_t m = l.bits[w] & (~std::uint64_t{0} << (from % 64));
     if (m != 0) return w * 64 + static_cast<unsigned>(std::countr_zero(m));
-    const std::uint32_t later = w + 1 < 32 ? l.summary & (~std::uint32_t{0} << (w + 1)) : 0;
-    if (later == 0) return kSlots;
-    w = static_cast<unsigned>(std::countr_zero(later));
-    return w * 64 + static_cast<unsigned>(std::countr_zero(l.bits[w]));
+    // The next non-empty word after w, from the summary.
+    for (unsigned nw = w + 1; nw < kWords; nw = (nw / 64 + 1) * 64) {
+      const std::uint64_t sm = l.summary[nw / 64] & (~std::uint64_t{0} << (nw % 64));
+      if (sm != 0) {
+        const unsigned word = (nw / 64) * 64 + static_cast<unsigned>(std::countr_zero(sm));
+        return word * 64 + static_cast<unsigned>(std::countr_zero(l.bits[word]));
+      }
+    }
+    return kSlots;
   }
 
   void set_bit(Level& l, unsigned level, unsigned s) {
-    l.bits[s / 64] |= std::uint64_t{1} << (s % 64);
-    l.summary |= std::uint32_t{1} << (s / 64);
+    const unsigned w = s / 64;
+    l.bits[w] |= std::uint64_t{1} << (s % 64);
+    l.summary[w / 64] |= std::uint64_t{1} << (w % 64);
     level_mask_ |= 1u << level;
   }
 
   void clear_bit(Level& l, unsigned level, unsigned s) {
-    std::uint64_t& word = l.bits[s / 64];
+    const unsigned w = s / 64;
+    std::uint64_t& word = l.bits[w];
     word &= ~(std::uint64_t{1} << (s % 64));
     if (word != 0) return;
-    l.summary &= ~(std::uint32_t{1} << (s / 64));
-    if (l.summary == 0) level_mask_ &= ~(1u << level);
+    l.summary[w / 64] &= ~(std::uint64_t{1} << (w % 64));
+    for (const std::uint64_t sm : l.summary) {
+      if (sm != 0) return;
+    }
+    level_mask_ &= ~(1u << level);
+  }
+
+  Block& block(std::uint32_t i) { return chunks_[i / kBlocksPerChunk].data()[i % kBlocksPerChunk]; }
+  const Block& block(std::uint32_t i) const {
+    return chunks_[i / kBlocksPerChunk].data()[i % kBlocksPerChunk];
   }
 
   std::uint32_t acquire() {
@@ -221,9 +242,9 @@ class RadixQueue {
     if (i != kNil) {
       free_ = next_[i];
     } else {
-      i = static_cast<std::uint32_t>(pool_.size());
+      i = static_cast<std::uint32_t>(next_.size());
       KSIM_CHECK(i != kNil, "radix queue: too many blocks");
-      pool_.emplace_back();
+      if (i % kBlocksPerChunk == 0) chunks_.emplace_back();
       next_.push_back(kNil);
     }
     next_[i] = kNil;
@@ -243,7 +264,7 @@ class RadixQueue {
         diff == 0 ? 0u : static_cast<unsigned>(63 - std::countl_zero(diff)) / kDigitBits;
     const unsigned s = digit(key, level);
     Level& l = levels_[level];
-    // Level 0 holds the entries due within the next 2048 keys: warm them now.
+    // Level 0 holds the entries due within the next 8192 keys: warm them now.
     if (level == 0) prefetch_(e.slot);
     Chain& c = l.chains[s];
     if (c.tail == kNil) {
@@ -256,7 +277,7 @@ class RadixQueue {
       c.tail = b;
       c.tail_count = 0;
     }
-    pool_[c.tail].entries[c.tail_count++] = e;
+    block(c.tail).entries[c.tail_count++] = e;
   }
 
   // Pops the front of level-0 slot s, whose key is `key` (the smallest held).
@@ -266,7 +287,7 @@ class RadixQueue {
     }
     Chain& c = l0.chains[s];
     const std::uint32_t bi = c.head;
-    out = pool_[bi].entries[head_++];
+    out = block(bi).entries[head_++];
     --size_;
     if (head_ == (bi == c.tail ? c.tail_count : kPerBlock)) {
       head_ = 0;
@@ -279,7 +300,7 @@ class RadixQueue {
       }
       c.head = next;
     }
-    prefetch_(pool_[c.head].entries[head_].slot);
+    prefetch_(block(c.head).entries[head_].slot);
   }
 
   // Level 0 and the run are empty: raise the floor to the start of the lowest non-empty
@@ -305,9 +326,9 @@ class RadixQueue {
     std::uint32_t bi = chain.head;
     while (bi != kNil) {
       // Copy the block out and recycle it first: the refiling below reuses it
-      // while it is still in cache (and may grow pool_, moving blocks).
+      // while it is still in cache.
       QueueEntry buf[kPerBlock];
-      const Block& b = pool_[bi];
+      const Block& b = block(bi);
       const std::uint32_t n = bi == chain.tail ? chain.tail_count : kPerBlock;
       const std::uint32_t next = next_[bi];
       for (std::uint32_t i = 0; i < n; ++i) buf[i] = b.entries[i];
@@ -325,6 +346,21 @@ class RadixQueue {
     }
     sort_run();
     return true;
+  }
+
+  // One stable counting pass: `to` = `from` ordered by bits [shift, shift+bits)
+  // of the key.
+  void radix_pass(const std::vector<QueueEntry>& from, std::vector<QueueEntry>& to, unsigned shift,
+                  unsigned bits) {
+    const std::uint64_t mask = (std::uint64_t{1} << bits) - 1;
+    counts_.assign((std::size_t{1} << bits) + 1, 0);
+    for (const QueueEntry& e : from)
+      ++counts_[((static_cast<std::uint64_t>(e.key) >> shift) & mask) + 1];
+    for (std::size_t d = 1; d < counts_.size(); ++d) counts_[d] += counts_[d - 1];
+    to.resize(from.size());
+    for (const QueueEntry& e : from) {
+      to[counts_[(static_cast<std::uint64_t>(e.key) >> shift) & mask]++] = e;
+    }
   }
 
   // Stable sort of the run by key (FIFO among equal keys). All keys share
@@ -351,21 +387,16 @@ class RadixQueue {
       }
       run_.swap(sorted_);
     } else {
-      // Counting sort on the lowest digit.
-      counts_.assign(kSlots + 1, 0);
-      for (const QueueEntry& e : run_) ++counts_[digit(static_cast<std::uint64_t>(e.key), 0) + 1];
-      for (unsigned d = 0; d < kSlots; ++d) counts_[d + 1] += counts_[d];
-      sorted_.resize(n);
-      for (const QueueEntry& e : run_) {
-        sorted_[counts_[digit(static_cast<std::uint64_t>(e.key), 0)]++] = e;
-      }
-      run_.swap(sorted_);
+      // LSD radix sort of the lowest digit in two stable counting passes.
+      radix_pass(run_, sorted_, 0, kRadixLowBits);
+      radix_pass(sorted_, run_, kRadixLowBits, kRadixHighBits);
     }
     for (std::size_t i = 0; i < n && i < kRunAhead; ++i) prefetch_(run_[i].slot);
   }
 
   std::unique_ptr<Level[]> levels_;
-  std::vector<Block> pool_;
+  // Blocks live in huge-page chunks and never move.
+  std::vector<HugeArray<Block>> chunks_;
   std::vector<std::uint32_t> next_;  // per block: the next block of its chain (or free list)
   std::uint32_t free_ = kNil;        // free blocks, linked through next_
   // The run: entries due in the current level-0 window that arrived by a

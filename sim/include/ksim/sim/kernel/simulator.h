@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "ksim/sim/kernel/check.h"
+#include "ksim/sim/kernel/huge_chunk.h"
 #include "ksim/sim/kernel/radix_queue.h"
 #include "ksim/sim/kernel/time.h"
 
@@ -142,10 +143,11 @@ class Simulator {
   // Slots come in 2 MiB chunks (huge pages where the OS allows) that never
   // move, so a callback may schedule events while it runs.
   static constexpr unsigned kChunkBits = 15;  // 32768 slots of 64 bytes
+  static_assert(HugeArray<Slot>::kCount == std::size_t{1} << kChunkBits);
   static constexpr std::uint32_t kNoSlot = UINT32_MAX;
 
   Slot& slot_at(std::uint32_t i) const {
-    return chunks_[i >> kChunkBits][i & ((1u << kChunkBits) - 1)];
+    return chunks_[i >> kChunkBits].data()[i & ((1u << kChunkBits) - 1)];
   }
 
   template <class F>
@@ -185,10 +187,7 @@ class Simulator {
 
   Time now_{};
   RadixQueue<Warm> queue_;
-  struct ChunkFree {
-    void operator()(Slot* p) const;
-  };
-  std::vector<std::unique_ptr<Slot[], ChunkFree>> chunks_;
+  std::vector<HugeArray<Slot>> chunks_;
   std::uint32_t slot_count_ = 0;
   std::vector<std::uint32_t> free_;
   std::size_t live_ = 0;
