@@ -8,7 +8,7 @@ namespace ksim {
 namespace {
 
 // splitmix64's state increment (the golden ratio in 64 bits).
-__extension__ typedef unsigned __int128 Uint128;
+__extension__ using Uint128 = unsigned __int128;
 
 constexpr std::uint64_t kGolden = 0x9E3779B97F4A7C15ULL;
 

@@ -20,7 +20,7 @@ constexpr Unit kUnits[] = {{"ns", 1},
                            {"m", 60'000'000'000},
                            {"h", 3'600'000'000'000}};
 
-__extension__ typedef __int128 Int128;  // exact nanosecond accumulation
+__extension__ using Int128 = __int128;  // exact nanosecond accumulation
 
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
 
@@ -99,7 +99,7 @@ std::expected<Duration, std::string> parse_duration(std::string_view text) {
 }
 
 std::string format_duration(Duration d) {
-  std::int64_t us = d.count();
+  const std::int64_t us = d.count();
   if (us == 0) return "0s";
   std::string out;
   unsigned long long mag = 0;
@@ -114,7 +114,7 @@ std::string format_duration(Duration d) {
     // Sub-second: "250ms", or "1.5ms", or "7us".
     if (mag % 1000 == 0) return out + std::to_string(mag / 1000) + "ms";
     if (mag < 1000) return out + std::to_string(mag) + "us";
-    std::string frac = zero_padded(mag % 1000, 3);
+    const std::string frac = zero_padded(mag % 1000, 3);
     return out + std::to_string(mag / 1000) + "." + frac + "ms";
   }
   const unsigned long long hours = mag / (3600 * kUsPerS);

@@ -26,7 +26,7 @@ struct HugeArray {
   static_assert(std::is_trivially_destructible_v<T>);
   static constexpr std::size_t kCount = kHugeChunkBytes / sizeof(T);
   std::unique_ptr<void, HugeChunkFree> mem = allocate_huge_chunk();
-  T* data() const { return static_cast<T*>(mem.get()); }
+  [[nodiscard]] T* data() const { return static_cast<T*>(mem.get()); }
 };
 
 }  // namespace ksim

@@ -232,8 +232,10 @@ class RadixQueue {
     level_mask_ &= ~(1u << level);
   }
 
-  Block& block(std::uint32_t i) { return chunks_[i / kBlocksPerChunk].data()[i % kBlocksPerChunk]; }
-  const Block& block(std::uint32_t i) const {
+  [[nodiscard]] Block& block(std::uint32_t i) {
+    return chunks_[i / kBlocksPerChunk].data()[i % kBlocksPerChunk];
+  }
+  [[nodiscard]] const Block& block(std::uint32_t i) const {
     return chunks_[i / kBlocksPerChunk].data()[i % kBlocksPerChunk];
   }
 

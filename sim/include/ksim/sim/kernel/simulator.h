@@ -146,7 +146,7 @@ class Simulator {
   static_assert(HugeArray<Slot>::kCount == std::size_t{1} << kChunkBits);
   static constexpr std::uint32_t kNoSlot = UINT32_MAX;
 
-  Slot& slot_at(std::uint32_t i) const {
+  [[nodiscard]] Slot& slot_at(std::uint32_t i) const {
     return chunks_[i >> kChunkBits].data()[i & ((1u << kChunkBits) - 1)];
   }
 

@@ -21,7 +21,8 @@ struct VirtualClock {
   using period = std::micro;
   using duration = Duration;
   using time_point = std::chrono::time_point<VirtualClock, Duration>;
-  static constexpr bool is_steady = true;
+  static constexpr bool is_steady =
+      true;  // NOLINT(readability-identifier-naming): std::chrono name
 };
 
 /// An instant of simulated time, microseconds since the start of the run.
