@@ -159,14 +159,16 @@ ReconcileResult reconcile(const ReconcileInput& raw_input) {
   record_initial_recommendation(s.current, in.now, out);
   s.min_replicas = in.spec.min_replicas.value_or(1);
   const bool gate = in.config.scale_to_zero;
-  // shouldComputeMetricsForZeroReplicas (gate on): a target at 0 is autoscaled
-  // only when the HPA itself scaled it there (ScaledToZero=True). Gate off: the
-  // rule before kubernetes/kubernetes#135118, autoscaled iff minReplicas is 0
-  // (the newest code disables it, but then the API rejects minReplicas 0).
+  // shouldComputeMetricsForZeroReplicas: a target at 0 is autoscaled only when
+  // the HPA itself scaled it there (scaledToZeroCondition = gate on and
+  // ScaledToZero=True) and either minReplicas != 0 or an Object/External
+  // metric can bring it back. With the gate off a target at 0 is always
+  // paused, whatever minReplicas says (upstream horizontal_test.go
+  // TestScaleUpFromZeroWithoutCondition, TestScaleUpFromZeroOneMetricInvalid,
+  // TestScaleUpCMObject "... with feature gate disabled").
   const bool scaled_to_zero = gate && condition_true(conds, kScaledToZero);
   const bool at_zero_allowed =
-      gate ? scaled_to_zero && (s.min_replicas != 0 || has_object_or_external(in.spec))
-           : s.min_replicas == 0;
+      scaled_to_zero && (s.min_replicas != 0 || has_object_or_external(in.spec));
   bool rescale = true;
   if (s.current == 0 && !at_zero_allowed) {
     s.desired = 0;

@@ -111,10 +111,12 @@ TEST(Reconcile, ScaleUpFromZeroIgnoresTolerance) {
   r = reconcile(paused);
   EXPECT_EQ(r.desired_replicas, 0);
   EXPECT_EQ(find_condition(r.status, "ScalingActive")->reason, "ScalingDisabled");
-  // Gate off: the older rule (minReplicas 0 autoscales at zero), condition removed.
+  // Gate off: a target at zero is paused even with minReplicas 0, and the
+  // condition is removed (TestScaleUpCMObject "... with feature gate disabled").
   in.config.scale_to_zero = false;
   r = reconcile(in);
-  EXPECT_EQ(r.desired_replicas, 1);
+  EXPECT_EQ(r.desired_replicas, 0);
+  EXPECT_EQ(find_condition(r.status, "ScalingActive")->reason, "ScalingDisabled");
   EXPECT_EQ(find_condition(r.status, "ScaledToZero"), nullptr);
   // ... and minReplicas 1 at zero is disabled.
   in.spec.min_replicas = 1;
