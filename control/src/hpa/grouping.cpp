@@ -58,10 +58,14 @@ PodGroups group_pods(const std::vector<Pod>& pods, const PodMetricsInfo& metrics
                      const std::string& resource, const CalcParams& params) {
   PodGroups g;
   for (const Pod& pod : pods) {
-    if (pod.deleting || pod.phase == PodPhase::kFailed) {
+    // podutil.IsPodTerminal: Failed and Succeeded pods are ignored alike.
+    const bool terminal = pod.phase == PodPhase::kFailed || pod.phase == PodPhase::kSucceeded;
+    if (pod.deleting || terminal) {
       g.ignored.insert(pod.name);
-      g.why.push_back("pod " + pod.name +
-                      " ignored: " + (pod.deleting ? "being deleted" : "phase Failed"));
+      g.why.push_back("pod " + pod.name + " ignored: " +
+                      (pod.deleting                     ? "being deleted"
+                       : pod.phase == PodPhase::kFailed ? "phase Failed"
+                                                        : "phase Succeeded"));
       continue;
     }
     if (pod.phase == PodPhase::kPending) {

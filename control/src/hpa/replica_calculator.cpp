@@ -233,9 +233,17 @@ CalcResult usage_ratio_replica_count(std::int32_t current, double ratio,
   return out;
 }
 
+// upstream: getPerPodUsage (both per-pod paths): MaxInt64 when the sum does not
+// fit, 0 at 0 status replicas, else ceil(usage / statusReplicas).
+std::int64_t per_pod_usage(std::int64_t usage, std::int32_t status_replicas) {
+  if (static_cast<double>(usage) >= static_cast<double>(kMaxInt64)) return kMaxInt64;
+  if (status_replicas == 0) return 0;
+  return go_int64(std::ceil(static_cast<double>(usage) / static_cast<double>(status_replicas)));
+}
+
 // The per-pod (AverageValue) rule shared by Object and External metrics. Only
-// the External path caps its conversions upstream; the Object path converts
-// unchecked (go_int64/ceil_to_int32 reproduce amd64's result).
+// the External path caps its replica count upstream; the Object path converts
+// unchecked (ceil_to_int32 reproduces amd64's result).
 ReplicaCalc per_pod_replicas(std::int32_t status_replicas, std::int64_t target, std::int64_t usage,
                              Instant timestamp, const Tolerances& tol, bool external) {
   ReplicaCalc out;
@@ -256,12 +264,7 @@ ReplicaCalc per_pod_replicas(std::int32_t status_replicas, std::int64_t target, 
                               tolerance_text(tol) + " -> keep " + std::to_string(status_replicas) +
                               " status replicas");
   }
-  if (external && static_cast<double>(usage) >= static_cast<double>(kMaxInt64)) {
-    out.usage = kMaxInt64;
-  } else {
-    out.usage =
-        go_int64(std::ceil(static_cast<double>(usage) / static_cast<double>(status_replicas)));
-  }
+  out.usage = per_pod_usage(usage, status_replicas);
   return out;
 }
 

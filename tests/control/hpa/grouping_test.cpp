@@ -32,8 +32,9 @@ TEST(GroupPods, EachRuleInOrder) {
       {"pending is unready even with a sample",
        with(base, [](Pod& p) { p.phase = PodPhase::kPending; }), true, "cpu", "unready"},
       {"no sample is missing", base, false, "cpu", "missing"},
-      {"succeeded counts", with(base, [](Pod& p) { p.phase = PodPhase::kSucceeded; }), true, "cpu",
-       "ready"},
+      // Newest groupPods (podutil.IsPodTerminal; TestGroupPods "ignore pods in a succeeded state").
+      {"succeeded pod ignored", with(base, [](Pod& p) { p.phase = PodPhase::kSucceeded; }), true,
+       "cpu", "ignored"},
       {"no Ready condition: unready for cpu", with(base, [](Pod& p) { p.ready.reset(); }), true,
        "cpu", "unready"},
       {"no start time: unready for cpu", with(base, [](Pod& p) { p.start_time.reset(); }), true,
