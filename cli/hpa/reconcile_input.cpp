@@ -54,7 +54,12 @@ h::LabelSelector parse_selector(const JsonAt& s) {
   return sel;
 }
 
-h::MetricTarget parse_target(const JsonAt& t) {
+h::MetricTarget parse_target(const std::optional<JsonAt>& at) {
+  // A missing target is a decision too: the controller then reports "invalid
+  // ... metric source: neither ... target was set" (horizontal_test.go's fake
+  // lists exactly such a default `Resource cpu` metric).
+  if (!at) return h::MetricTarget{};
+  const JsonAt& t = *at;
   h::MetricTarget target;
   // An absent type is accepted: the controller itself only reads the fields
   // (and the Object path then reports "neither a value target nor ...").
@@ -91,12 +96,12 @@ h::MetricSpec parse_metric(const JsonAt& at) {
     const JsonAt src = at.at(container ? "containerResource" : "resource");
     m.resource_name = src.at("name").str();
     if (container) m.container = src.at("container").str();
-    m.target = parse_target(src.at("target"));
+    m.target = parse_target(src.get("target"));
   } else if (m.type_name == "Pods") {
     m.type = h::MetricSourceType::kPods;
     const JsonAt src = at.at("pods");
     parse_metric_identifier(src, m);
-    m.target = parse_target(src.at("target"));
+    m.target = parse_target(src.get("target"));
   } else if (m.type_name == "Object") {
     m.type = h::MetricSourceType::kObject;
     const JsonAt src = at.at("object");
@@ -104,12 +109,12 @@ h::MetricSpec parse_metric(const JsonAt& at) {
     m.described_object = {d.at("kind").str(), d.at("name").str(),
                           d.get("apiVersion") ? d.at("apiVersion").str() : ""};
     parse_metric_identifier(src, m);
-    m.target = parse_target(src.at("target"));
+    m.target = parse_target(src.get("target"));
   } else if (m.type_name == "External") {
     m.type = h::MetricSourceType::kExternal;
     const JsonAt src = at.at("external");
     parse_metric_identifier(src, m);
-    m.target = parse_target(src.at("target"));
+    m.target = parse_target(src.get("target"));
   } else {
     m.type = h::MetricSourceType::kUnknown;  // a decision too: InvalidMetricSourceType
   }

@@ -37,6 +37,22 @@ TEST(LabelSelector, ParseAndMatch) {
   }
 }
 
+TEST(LabelSelector, UpstreamParseErrors) {
+  // labels.Parse's texts (TestConditionInvalidSelectorUnparsable's "cheddar cheese").
+  EXPECT_EQ(parse_label_selector("cheddar cheese").error(),
+            "unable to parse requirement: found 'cheese', expected: in, notin, =, ==, !=, gt, lt");
+  EXPECT_EQ(parse_label_selector("a=b c").error(), "found 'c', expected: ',' or 'end of string'");
+  EXPECT_EQ(parse_label_selector("=web").error(),
+            "found '=', expected: !, identifier, or 'end of string'");
+  EXPECT_EQ(parse_label_selector("a,").error(), "found '', expected: identifier after ','");
+  EXPECT_EQ(parse_label_selector("a in b").error(),
+            "unable to parse requirement: found 'b' expected: '('");
+  // "in" in a value position is an identifier; "!=" is one token, "=!" is not.
+  EXPECT_TRUE(parse_label_selector("in=in").has_value());
+  EXPECT_TRUE(parse_label_selector("a!=b,!c").has_value());
+  EXPECT_FALSE(parse_label_selector("a=!b").has_value());
+}
+
 TEST(LabelSelector, Rejects) {
   for (const char* bad : {"", "app=we b", "tier in a,b", "app=~x", "=web"}) {
     EXPECT_FALSE(parse_label_selector(bad).has_value()) << bad;
