@@ -176,9 +176,10 @@ OneResult object_metric(const ReconcileInput& in, const MetricSpec& spec, const 
         spec.metric_name + " for " + obj.kind + " " + obj.name;
   }
   if (!fetch_error.empty()) {
-    // upstream's format string puts the kind where the error goes (sic).
-    const std::string e = "unable to get metric " + spec.metric_name + ": " + obj.kind + " on " +
-                          in.spec.namespace_ + " " + obj.name + "/" + fetch_error;
+    // upstream (newest GetObjectMetricReplicas / GetObjectPerPodMetricReplicas):
+    // "unable to get metric %s on %s %s/%s: %w" (metric, kind, namespace, name).
+    const std::string e = "unable to get metric " + spec.metric_name + " on " + obj.kind + " " +
+                          in.spec.namespace_ + "/" + obj.name + ": " + fetch_error;
     const std::string ret =
         value ? e : "failed to get " + spec.metric_name + " object metric: " + e;
     return std::unexpected(Failure{"FailedGetObjectMetric", e, outer + ret});

@@ -167,11 +167,21 @@ TEST(HorizontalUpstreamConditions, MetricFailures) {
   struct Failing {
     const char* reason;
     std::optional<MetricSpec> spec;
+    const char* message_head;  // the condition message up to the metrics API's own error
   };
-  const Failing failing[] = {{"FailedGetResourceMetric", std::nullopt},
-                             {"FailedGetPodsMetric", pods_metric(15000)},
-                             {"FailedGetObjectMetric", object_value(15000)},
-                             {"FailedGetExternalMetric", external_value(300)}};
+  const Failing failing[] = {
+      {"FailedGetResourceMetric", std::nullopt,
+       "failed to get cpu utilization: unable to get metrics for resource cpu: unable to fetch "
+       "metrics from resource metrics API: "},
+      {"FailedGetPodsMetric", pods_metric(15000),
+       "unable to get metric qps: unable to fetch metrics from custom metrics API: "},
+      {"FailedGetObjectMetric", object_value(15000),
+       "unable to get metric qps on Deployment test-namespace/some-deployment: unable to fetch "
+       "metrics from custom metrics API: "},
+      {"FailedGetExternalMetric", external_value(300),
+       "unable to get external metric "
+       "test-namespace/qps/&LabelSelector{MatchLabels:map[string]string{},MatchExpressions:[]"
+       "LabelSelectorRequirement{},}: unable to fetch metrics from external metrics API: "}};
   for (const Failing& f : failing) {
     SCOPED_TRACE(f.reason);
     Scenario s = base;
@@ -185,6 +195,11 @@ TEST(HorizontalUpstreamConditions, MetricFailures) {
     const ReconcileResult r = reconcile(in);
     expect_result(s, r, 3, inactive(f.reason));
     EXPECT_TRUE(r.error.has_value());
+    // getUnableComputeReplicaCountCondition wraps the computeStatusFor* error.
+    const std::string head =
+        std::string("the HPA was unable to compute the replica count: ") + f.message_head;
+    ASSERT_EQ(r.status.conditions.size(), 2u);
+    EXPECT_EQ(r.status.conditions[1].message.substr(0, head.size()), head);
   }
 }
 
