@@ -15,6 +15,10 @@ std::vector<JsonAt> list_items(const JsonAt& list) {
 
 namespace {
 
+// A metav1.Time value field (not a pointer): Go reads an absent or null one as
+// the zero time, which is also how a zero time is written (as null).
+h::Instant time_or_zero(const std::optional<JsonAt>& t) { return t ? t->time() : h::kGoZeroTime; }
+
 h::Container parse_container(const JsonAt& c) {
   h::Container out;
   out.name = c.at("name").str();
@@ -68,6 +72,11 @@ h::Pod parse_pod(const JsonAt& p) {
                   : s == "Failed"    ? h::PodPhase::kFailed
                                      : h::PodPhase::kUnknown;
     }
+    // status.startTime is a pointer: absent means unset. An explicit null is
+    // how Go writes a set-but-zero time (the upstream test fixtures' default
+    // &metav1.Time{}), so it reads as Go's zero time, not as unset.
+    const auto start = st->json().find("startTime");
+    if (start != st->json().end() && start->is_null()) pod.start_time = h::kGoZeroTime;
     if (auto t = st->get("startTime")) pod.start_time = t->time();
     if (auto cs = st->get("conditions")) {
       for (const JsonAt& c : cs->items()) {
@@ -76,8 +85,7 @@ h::Pod parse_pod(const JsonAt& p) {
         pod.ready = s == "True"    ? h::ConditionStatus::kTrue
                     : s == "False" ? h::ConditionStatus::kFalse
                                    : h::ConditionStatus::kUnknown;
-        pod.ready_transition = h::kGoZeroTime;
-        if (auto t = c.get("lastTransitionTime")) pod.ready_transition = t->time();
+        pod.ready_transition = time_or_zero(c.get("lastTransitionTime"));
         break;  // upstream GetPodCondition: the first Ready condition
       }
     }
@@ -99,7 +107,7 @@ h::PodMetricsItem parse_pod_metrics(const JsonAt& m) {
   const JsonAt md = m.at("metadata");
   item.name = md.at("name").str();
   if (auto ns = md.get("namespace")) item.namespace_ = ns->str();
-  item.timestamp = m.at("timestamp").time();
+  item.timestamp = time_or_zero(m.get("timestamp"));
   item.window = m.at("window").duration();
   if (auto cs = m.get("containers")) {
     for (const JsonAt& c : cs->items()) {
@@ -126,7 +134,7 @@ h::CustomMetricItem parse_custom(const JsonAt& m) {
   } else {
     item.metric_name = m.at("metricName").str();  // v1beta1
   }
-  item.timestamp = m.at("timestamp").time();
+  item.timestamp = time_or_zero(m.get("timestamp"));
   if (auto w = m.get("windowSeconds")) item.window_seconds = w->integer();
   item.value_milli = m.at("value").milli();
   return item;
@@ -140,7 +148,7 @@ h::ExternalMetricItem parse_external(const JsonAt& m) {
     for (const auto& [k, v] : l->json().items())
       item.labels[k] = JsonAt(v, l->path() + "." + k).str();
   }
-  item.timestamp = m.at("timestamp").time();
+  item.timestamp = time_or_zero(m.get("timestamp"));
   item.value_milli = m.at("value").milli();
   return item;
 }
