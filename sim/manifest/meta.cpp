@@ -82,11 +82,15 @@ std::optional<LabelSelector> read_label_selector(const Field& f) {
   if (!f.expect_map()) return std::nullopt;
   LabelSelector sel;
   if (auto ml = f.get("matchLabels")) sel.match_labels = ml->string_map();
+  bool valid = true;
   if (auto me = f.get("matchExpressions")) {
     for (const Field& e : me->items()) {
-      if (auto r = read_requirement(e)) sel.match_expressions.push_back(*r);
+      auto r = read_requirement(e);
+      if (r) sel.match_expressions.push_back(*r);
+      valid = valid && r.has_value();
     }
   }
+  if (!valid) return std::nullopt;  // the errors are reported; no half selector
   return sel;
 }
 

@@ -95,7 +95,7 @@ ObjectMeta read_meta(const Field& root, std::string_view kind) {
 
 std::string label_of(std::string_view kind, const ObjectMeta& meta) {
   std::string out(kind);
-  if (meta.name.empty()) return out;
+  if (kind.empty() || meta.name.empty()) return out;
   out += " ";
   if (!meta.namespace_.empty()) out += meta.namespace_ + "/";
   return out + meta.name;
@@ -136,8 +136,8 @@ bool check_version(const Field& root, const ModelledKind& m, std::string_view ap
   std::string expected(m.versions[0]);
   if (!m.versions[1].empty()) expected += " or " + std::string(m.versions[1]);
   root.get("apiVersion")
-      ->fail("expected " + expected + " for a " + std::string(m.kind) +
-             " (the version the API server serves), got '" + std::string(api_version) + "'");
+      ->fail("expected " + expected + " for kind " + std::string(m.kind) + ", got '" +
+             std::string(api_version) + "' (not served by Kubernetes 1.33)");
   return false;
 }
 

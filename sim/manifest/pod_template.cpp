@@ -101,7 +101,10 @@ void read_resources(const Field& r, Container& c) {
   for (const auto& [name, request] : c.requests_milli) {
     auto limit = c.limits_milli.find(name);
     if (limit != c.limits_milli.end() && request > limit->second) {
-      r.get("requests")->get(name)->fail("must be less than or equal to " + name + " limit");
+      const std::string limit_text = r.get("limits")->get(name)->node().Scalar();
+      r.get("requests")
+          ->get(name)
+          ->fail("must be less than or equal to " + name + " limit of " + limit_text);
     }
   }
   // SetDefaults_Pod: a resource with a limit and no request is requested at the limit.

@@ -19,12 +19,12 @@ void read_workload(const Field& spec, std::string_view kind, std::int32_t& repli
   set_int32(spec, "replicas", replicas);
   check_non_negative(spec, "replicas", replicas);
   auto sel_field = spec.require("selector");
-  if (sel_field) {
-    if (auto s = read_label_selector(*sel_field)) selector = *s;
-  }
+  std::optional<LabelSelector> sel;
+  if (sel_field) sel = read_label_selector(*sel_field);
+  if (sel) selector = *sel;
   auto tpl_field = spec.require("template");
   if (tpl_field && tpl_field->expect_map()) tpl = read_pod_template(*tpl_field);
-  if (!sel_field || !sel_field->is_map() || !tpl_field) return;
+  if (!sel || !tpl_field) return;
   if (selector.match_labels.empty() && selector.match_expressions.empty()) {
     sel_field->fail("empty selector is invalid for " + std::string(kind));
   } else if (!selector.matches(tpl.labels)) {
