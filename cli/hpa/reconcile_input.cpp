@@ -27,8 +27,10 @@ h::ControllerConfig parse_controller(const std::optional<JsonAt>& c) {
         cfg.scale_to_zero = at.boolean();
       } else if (name == "PodLevelResources") {
         cfg.pod_level_resources = at.boolean();
+      } else if (name == "HPAGeneration") {
+        cfg.hpa_generation = at.boolean();
       } else {
-        (void)at.boolean();  // other gates (HPAGeneration, ...) do not change the decision
+        (void)at.boolean();  // other gates do not change the decision
       }
     }
   }
@@ -181,6 +183,7 @@ void parse_hpa_spec(const JsonAt& hpa, h::HpaSpec& spec) {
   if (auto md = hpa.get("metadata")) {
     if (auto n = md->get("name")) spec.name = n->str();
     if (auto n = md->get("namespace")) spec.namespace_ = n->str();
+    if (auto g = md->get("generation")) spec.generation = g->integer();
   }
   if (spec.namespace_.empty()) spec.namespace_ = "default";
   const JsonAt s = hpa.at("spec");
@@ -211,6 +214,7 @@ void parse_hpa_spec(const JsonAt& hpa, h::HpaSpec& spec) {
 h::HpaStatus parse_hpa_status(const std::optional<JsonAt>& st) {
   h::HpaStatus status;
   if (!st) return status;
+  if (auto v = st->get("observedGeneration")) status.observed_generation = v->integer();
   if (auto v = st->get("currentReplicas")) status.current_replicas = v->int32();
   if (auto v = st->get("desiredReplicas")) status.desired_replicas = v->int32();
   if (auto v = st->get("lastScaleTime")) status.last_scale_time = v->time();

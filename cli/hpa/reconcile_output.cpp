@@ -98,6 +98,7 @@ ordered_json time_or_null(h::Instant t) {
 
 ordered_json status_json(const h::HpaStatus& s) {
   ordered_json j = ordered_json::object();
+  if (s.observed_generation) j["observedGeneration"] = *s.observed_generation;
   if (s.last_scale_time) j["lastScaleTime"] = format_rfc3339_seconds(*s.last_scale_time);
   j["currentReplicas"] = s.current_replicas;
   j["desiredReplicas"] = s.desired_replicas;

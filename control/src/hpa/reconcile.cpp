@@ -75,6 +75,13 @@ struct Sync {
 void compute_from_metrics(Sync& s, ReconcileInput& in, bool raise_to_min);
 bool write_scale(Sync& s, bool gate);
 
+// upstream: setStatus rebuilds the status without observedGeneration and
+// sets it to metadata.generation only with the HPAGeneration gate.
+void set_observed_generation(const ReconcileInput& in, HpaStatus& status) {
+  status.observed_generation.reset();
+  if (in.config.hpa_generation) status.observed_generation = in.spec.generation;
+}
+
 // upstream: recordInitialRecommendation.
 void record_initial_recommendation(std::int32_t current, Instant now, ReconcileResult& out) {
   if (out.state.recommendations) return;
@@ -206,6 +213,7 @@ ReconcileResult reconcile(const ReconcileInput& raw_input) {
   out.status.current_replicas = s.current;
   out.status.desired_replicas = s.desired;
   out.status.current_metrics = s.statuses;
+  set_observed_generation(in, out.status);
   out.desired_replicas = s.desired;
   return out;
 }
@@ -227,6 +235,7 @@ bool write_scale(Sync& s, bool gate) {
                   "the HPA controller was unable to update the target scale: " + err, in.now);
     out.status.current_replicas = s.current;
     out.status.current_metrics = s.statuses;
+    set_observed_generation(in, out.status);
     out.desired_replicas = out.status.desired_replicas;
     out.error = "failed to rescale " + reference(in.spec) + ": " + err;
     out.explanation.push_back("the scale write failed: desiredReplicas stays " +
@@ -332,6 +341,7 @@ void compute_from_metrics(Sync& s, ReconcileInput& in, bool raise_to_min) {
     out.reason = DecisionReason::kMetricsFailed;
     out.status.current_replicas = s.current;
     out.status.current_metrics = m.statuses;
+    set_observed_generation(in, out.status);
     out.desired_replicas = out.status.desired_replicas;
     out.events.push_back(Event{true, "FailedComputeMetricsReplicas", m.error.value_or("")});
     out.error = "failed to compute desired number of replicas based on listed metrics for " +

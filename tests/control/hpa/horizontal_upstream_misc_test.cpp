@@ -225,6 +225,14 @@ TEST(HorizontalUpstreamMisc, AvoidUnnecessaryUpdates) {
     EXPECT_EQ(got.last_transition_time, was.last_transition_time);
   }
   EXPECT_TRUE(r.events.empty());
+  // setStatus rebuilds the status: observedGeneration is metadata.generation
+  // with the HPAGeneration gate (the newest test enables it), dropped without.
+  in.spec.generation = 1;
+  in.status.observed_generation = 1;
+  in.config.hpa_generation = true;
+  EXPECT_EQ(reconcile(in).status.observed_generation, 1);
+  in.config.hpa_generation = false;
+  EXPECT_FALSE(reconcile(in).status.observed_generation.has_value());
 }
 
 }  // namespace

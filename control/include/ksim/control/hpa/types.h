@@ -126,6 +126,7 @@ struct Behavior {
 struct HpaSpec {
   std::string name;
   std::string namespace_;
+  std::int64_t generation = 0;  // metadata.generation
   ObjectReference scale_target_ref;
   std::optional<std::int32_t> min_replicas;
   std::int32_t max_replicas = 0;
@@ -156,6 +157,7 @@ struct HpaCondition {
 };
 
 struct HpaStatus {
+  std::optional<std::int64_t> observed_generation;
   std::int32_t current_replicas = 0;
   std::int32_t desired_replicas = 0;
   std::optional<Instant> last_scale_time;
@@ -198,6 +200,7 @@ struct ControllerConfig {
   bool configurable_tolerance = false;  // HPAConfigurableTolerance (alpha 1.33, beta on from 1.35)
   bool scale_to_zero = false;           // HPAScaleToZero (alpha 1.33, beta on from 1.37)
   bool pod_level_resources = true;      // PodLevelResources (beta, on from 1.34)
+  bool hpa_generation = false;          // HPAGeneration: status.observedGeneration
 };
 
 }  // namespace ksim::control::hpa
