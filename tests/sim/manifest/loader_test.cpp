@@ -1,8 +1,10 @@
 // load_manifests: files and folders (sorted, not recursive), errors located
 // by file and line, and the two seed platforms read end to end.
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <filesystem>
+#include <fstream>
 
 #include "helpers.h"
 #include "ksim/sim/manifest/load.h"
@@ -60,6 +62,29 @@ TEST(Loader, SyntaxErrorsMissingPathsAndEmptyFolders) {
       (kData / "empty").string() + ": no *.yaml, *.yml or *.json files in this folder",
   };
   EXPECT_EQ(error_texts(r), expected);
+}
+
+TEST(Loader, JsonFilesAreReadLikeKubectl) {
+  // kubectl apply -f <folder> reads .json too; JSON is YAML, lines still count.
+  // One folder per process: ctest may run this test and the whole binary at once.
+  const fs::path dir =
+      fs::path(::testing::TempDir()) / ("ksim_manifest_json_" + std::to_string(getpid()));
+  fs::create_directories(dir);
+  std::ofstream(dir / "svc.json") << "{\"apiVersion\": \"v1\", \"kind\": \"Service\",\n"
+                                     " \"metadata\": {\"name\": \"web\"},\n"
+                                     " \"spec\": {\"ports\": [{\"port\": 80}]}}\n";
+  std::ofstream(dir / "bad.json") << "{\"apiVersion\": \"v1\", \"kind\": \"Service\",\n"
+                                     " \"metadata\": {\"name\": \"bad\"},\n"
+                                     " \"spec\": {\"ports\": [{\"port\": \"80\"}]}}\n";
+  const LoadResult r = load({dir});
+  EXPECT_EQ(error_texts(r), std::vector<std::string>{(dir / "bad.json").string() +
+                                                     ":3: Service default/bad: spec.ports[0].port: "
+                                                     "expected an integer, got string '80'"});
+  fs::remove(dir / "bad.json");
+  const LoadResult ok = load({dir});
+  ASSERT_TRUE(ok.has_value()) << dump(ok);
+  EXPECT_EQ(ok->services.at(0).ports.at(0).port, 80);
+  fs::remove_all(dir);
 }
 
 TEST(Loader, FilesAndFoldersTogether) {
