@@ -216,7 +216,13 @@ OneResult external_metric(const ReconcileInput& in, const MetricSpec& spec, cons
   Instant first{};
   for (const ExternalMetricItem& m : in.metrics.external) {
     if (m.metric_name != spec.metric_name) continue;
-    if (spec.metric_selector && !spec.metric_selector->matches(m.labels)) continue;
+    // The external metrics API answers the selector; upstream's client sums
+    // whatever comes back (GetExternalMetric). Labelled series stand for a
+    // server's answer and are filtered by the selector; unlabelled ones (as
+    // upstream's fakes return them) answer any selector of that metric.
+    if (spec.metric_selector && !m.labels.empty() && !spec.metric_selector->matches(m.labels)) {
+      continue;
+    }
     if (values.empty()) first = m.timestamp;
     values.push_back(m.value_milli);
   }

@@ -181,6 +181,28 @@ TEST(HorizontalUpstreamMisc, Timing) {
   }
 }
 
+TEST(HorizontalUpstreamMisc, ExternalSelectorWithUnlabelledSeries) {
+  // TestReplicaCalcExternalPerPodMetric "scale up": the selector {label: value}
+  // is the fakes' testExternalSelector, their series carry no labels.
+  const Scenario s{.min_replicas = 1,
+                   .max_replicas = 10,
+                   .spec_replicas = 3,
+                   .status_replicas = 3,
+                   .levels = {8600},
+                   .metrics = {external_average(2150)}};
+  ReconcileInput in = build(s);
+  in.spec.metrics[0].metric_selector = LabelSelector{{{"label", "value"}}, {}};
+  ReconcileResult r = reconcile(in);
+  ASSERT_EQ(r.proposals.size(), 1u);
+  EXPECT_EQ(r.proposals[0].replicas, 4);
+  EXPECT_EQ(r.status.current_metrics[0].current.average_value_milli, 2867);
+  // A labelled series stands for the server's answer: one that does not match
+  // the selector is not part of it.
+  in.metrics.external.push_back(ExternalMetricItem{"qps", {{"label", "other"}}, now(), 100000});
+  r = reconcile(in);
+  EXPECT_EQ(r.proposals[0].replicas, 4);
+}
+
 TEST(HorizontalUpstreamMisc, AvoidUnnecessaryUpdates) {
   // The HPA's status already says what this sync computes: the new status must
   // equal it (upstream fails the test on any status write).
