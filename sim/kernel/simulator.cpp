@@ -12,12 +12,7 @@ Simulator::~Simulator() {
   }
 }
 
-std::uint32_t Simulator::allocate_slot() {
-  if (!free_.empty()) {
-    const std::uint32_t i = free_.back();
-    free_.pop_back();
-    return i;
-  }
+std::uint32_t Simulator::grow_slots() {
   const std::uint32_t i = slot_count_;
   KSIM_CHECK(i != kNoSlot, "simulator: too many pending events");
   if ((i >> kChunkBits) == chunks_.size()) chunks_.emplace_back();  // zero-filled: free slots

@@ -166,7 +166,7 @@ class RadixQueue {
   static constexpr std::uint64_t kDigitMask = kSlots - 1;
   static constexpr std::uint32_t kNil = UINT32_MAX;
   static constexpr std::uint32_t kPerBlock = 16;
-  static constexpr std::size_t kRunAhead = 4;      // run entries warmed ahead of the pop
+  static constexpr std::size_t kRunAhead = 8;      // run entries warmed ahead of the pop
   static constexpr std::size_t kRankSortMax = 32;  // rank sort up to here
   static constexpr unsigned kRadixLowBits = 7;     // then two counting passes
   static constexpr unsigned kRadixHighBits = kDigitBits - kRadixLowBits;
@@ -355,13 +355,14 @@ class RadixQueue {
   void radix_pass(const std::vector<QueueEntry>& from, std::vector<QueueEntry>& to, unsigned shift,
                   unsigned bits) {
     const std::uint64_t mask = (std::uint64_t{1} << bits) - 1;
-    counts_.assign((std::size_t{1} << bits) + 1, 0);
+    std::array<std::uint32_t, (std::size_t{1} << kRadixLowBits) + 1> counts{};
+    KSIM_CHECK(bits <= kRadixLowBits, "radix pass wider than its counters");
     for (const QueueEntry& e : from)
-      ++counts_[((static_cast<std::uint64_t>(e.key) >> shift) & mask) + 1];
-    for (std::size_t d = 1; d < counts_.size(); ++d) counts_[d] += counts_[d - 1];
+      ++counts[((static_cast<std::uint64_t>(e.key) >> shift) & mask) + 1];
+    for (std::size_t d = 1; d <= mask + 1; ++d) counts[d] += counts[d - 1];
     to.resize(from.size());
     for (const QueueEntry& e : from) {
-      to[counts_[(static_cast<std::uint64_t>(e.key) >> shift) & mask]++] = e;
+      to[counts[(static_cast<std::uint64_t>(e.key) >> shift) & mask]++] = e;
     }
   }
 
@@ -406,7 +407,6 @@ class RadixQueue {
   std::vector<QueueEntry> run_;
   std::size_t run_head_ = 0;
   std::vector<QueueEntry> sorted_;       // sort scratch
-  std::vector<std::uint32_t> counts_;    // counting-sort scratch
   std::vector<std::int32_t> rank_keys_;  // rank-sort scratch
   std::uint64_t floor_ = 0;
   std::uint32_t head_ = 0;   // entries consumed in the head block of level-0 slot digit(floor_, 0)

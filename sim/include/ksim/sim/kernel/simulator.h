@@ -168,7 +168,15 @@ class Simulator {
     return enqueue_new(i, at);
   }
 
-  std::uint32_t allocate_slot();
+  // A free slot: the most recently freed one (still in cache), else a new one.
+  std::uint32_t allocate_slot() {
+    if (free_.empty()) [[unlikely]]
+      return grow_slots();
+    const std::uint32_t i = free_.back();
+    free_.pop_back();
+    return i;
+  }
+  std::uint32_t grow_slots();
   // Destroys the callback and returns the slot to the pool.
   void free_slot(std::uint32_t i, Slot& s) {
     if (s.needs_destroy) s.manager(Op::kDestroy, s.storage);
