@@ -1,16 +1,18 @@
-// Internal: the located, typed reader over yaml-cpp nodes (reader.h).
-#include "reader.h"
+// The located, typed reader over yaml-cpp nodes (yaml_reader.h).
+#include "ksim/sim/manifest/yaml_reader.h"
 
 #include <algorithm>
 #include <array>
 #include <cctype>
 #include <charconv>
+#include <cmath>
+#include <cstdlib>
 #include <limits>
 #include <set>
 
 #include "ksim/control/quantity.h"
 
-namespace ksim::manifest::detail {
+namespace ksim::manifest::yaml {
 namespace {
 
 constexpr std::string_view kTagPlain = "?";
@@ -256,6 +258,24 @@ std::optional<bool> Field::boolean() const {
   return std::nullopt;
 }
 
+std::optional<double> Field::number() const {
+  const ScalarKind k = node_.IsScalar() ? scalar_kind(node_) : ScalarKind::kNull;
+  if (k != ScalarKind::kInt && k != ScalarKind::kFloat) {
+    fail_type("a number");
+    return std::nullopt;
+  }
+  const std::string& s = node_.Scalar();
+  bool overflow = false;
+  if (auto v = parse_yaml_int(s, overflow)) return static_cast<double>(*v);
+  // A float (or an integer past int64): strtod reads what the YAML typing
+  // accepted; the YAML spellings of inf and nan are rejected below.
+  char* end = nullptr;
+  const double v = std::strtod(s.c_str(), &end);
+  if (end == s.c_str() + s.size() && std::isfinite(v)) return v;
+  fail("expected a finite number, got " + describe());
+  return std::nullopt;
+}
+
 std::optional<std::int64_t> Field::quantity_milli() const {
   return quantity().transform([](const control::Quantity& q) { return q.milli_value(); });
 }
@@ -377,4 +397,13 @@ void check_duplicate_keys(const Field& f) {
   }
 }
 
-}  // namespace ksim::manifest::detail
+void check_known_keys(const Field& f, std::initializer_list<std::string_view> known) {
+  if (!f.node().IsMap()) return;
+  std::string list;
+  for (std::string_view k : known) list += (list.empty() ? "" : ", ") + std::string(k);
+  for (auto& [key, value] : f.entries()) {
+    if (!contains(known, key)) value.fail_at_key("unknown field (known: " + list + ")");
+  }
+}
+
+}  // namespace ksim::manifest::yaml

@@ -1,6 +1,7 @@
 // The located, typed reader: YAML scalar typing as kubectl apply sees it,
-// wrong-type messages, duplicate keys, line numbers.
-#include "reader.h"
+// wrong-type messages, duplicate keys, line numbers; number() and
+// check_known_keys() (used by the scenario reader).
+#include "ksim/sim/manifest/yaml_reader.h"
 
 #include <gtest/gtest.h>
 
@@ -9,8 +10,8 @@
 namespace ksim::manifest {
 namespace {
 
-using detail::ScalarKind;
 using testing::errors_of;
+using yaml::ScalarKind;
 
 struct KindCase {
   const char* yaml;
@@ -33,7 +34,7 @@ TEST(Reader, ScalarKindsFollowGoYamlV2) {
   };
   for (const KindCase& c : cases) {
     const YAML::Node n = YAML::Load(c.yaml);
-    EXPECT_EQ(detail::scalar_kind(n), c.kind) << c.yaml;
+    EXPECT_EQ(yaml::scalar_kind(n), c.kind) << c.yaml;
   }
 }
 
@@ -129,6 +130,50 @@ metadata:
   EXPECT_EQ(errors[0],
             "test.yaml:6: Namespace a: metadata.labels[app.kubernetes.io/name]: expected a string, "
             "got number 5 (quote it: \"5\")");
+}
+
+// Reads `key` of the document `text` with a sink named "x.yaml".
+std::vector<std::string> read_errors(std::string_view text, auto read) {
+  yaml::ErrorSink sink("x.yaml");
+  const yaml::Field root(YAML::Load(std::string(text)), "", 1, &sink);
+  read(root);
+  std::vector<LoadError> out;
+  sink.flush("", out);
+  std::vector<std::string> texts;
+  for (const LoadError& e : out) texts.push_back(e.to_string());
+  return texts;
+}
+
+TEST(Reader, NumbersAcceptIntegersAndFloats) {
+  const YAML::Node doc = YAML::Load("{a: 3, b: 2.5, c: 1e3, d: 0x10, e: \"7\", f: .inf}");
+  yaml::ErrorSink sink("x.yaml");
+  const yaml::Field root(doc, "", 1, &sink);
+  EXPECT_EQ(root.get("a")->number(), 3.0);
+  EXPECT_EQ(root.get("b")->number(), 2.5);
+  EXPECT_EQ(root.get("c")->number(), 1000.0);
+  EXPECT_EQ(root.get("d")->number(), 16.0);
+  EXPECT_EQ(sink.count(), 0u);
+  EXPECT_FALSE(root.get("e")->number());  // a quoted number is a string
+  EXPECT_FALSE(root.get("f")->number());
+  EXPECT_EQ(sink.count(), 2u);
+}
+
+TEST(Reader, NumberErrorsNameTheValue) {
+  const auto errors = read_errors("load:\n  rps: fast\n  x: .nan\n", [](const yaml::Field& r) {
+    (void)r.get("load")->get("rps")->number();
+    (void)r.get("load")->get("x")->number();
+  });
+  ASSERT_EQ(errors.size(), 2u);
+  EXPECT_EQ(errors[0], "x.yaml:2: load.rps: expected a number, got string 'fast'");
+  EXPECT_EQ(errors[1], "x.yaml:3: load.x: expected a finite number, got number .nan");
+}
+
+TEST(Reader, UnknownKeysAreReportedAtTheirLine) {
+  const auto errors = read_errors("name: a\ncount: 2\nzone: b\n", [](const yaml::Field& r) {
+    yaml::check_known_keys(r, {"name", "count"});
+  });
+  ASSERT_EQ(errors.size(), 1u);
+  EXPECT_EQ(errors[0], "x.yaml:3: zone: unknown field (known: name, count)");
 }
 
 }  // namespace
