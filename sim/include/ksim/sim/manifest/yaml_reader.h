@@ -87,6 +87,10 @@ class Field {
   /// A list of strings.
   [[nodiscard]] std::vector<std::string> strings() const;
 
+  /// How wrong-type messages name this node: "string 'fast'", "number 5",
+  /// "boolean yes", "null", "a mapping", "a list".
+  [[nodiscard]] std::string describe() const;
+
   /// Reports `message` at this node's line with its path.
   void fail(std::string message) const;
   /// Reports `message` at the line of the key that holds this node.
@@ -97,7 +101,6 @@ class Field {
  private:
   [[nodiscard]] Field child(const YAML::Node& key, const YAML::Node& value) const;
   [[nodiscard]] std::string child_path(std::string_view key) const;
-  [[nodiscard]] std::string describe() const;
   void fail_type(std::string_view expected) const;
 
   YAML::Node node_;

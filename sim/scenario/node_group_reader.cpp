@@ -1,0 +1,147 @@
+// nodeGroups: instance type, count or bounds, zones, arch, capacity and
+// allocatable (given, or derived the way EKS computes it), labels, taints.
+#include <set>
+
+#include "readers.h"
+
+namespace ksim::scenario::detail {
+namespace {
+
+// A quantity >= 0 as a milli-value.
+std::optional<std::int64_t> read_milli(const Field& f) {
+  auto v = f.quantity_milli();
+  if (v && *v < 0) {
+    f.fail("must be greater than or equal to 0");
+    return std::nullopt;
+  }
+  return v;
+}
+
+// {cpu, memory, pods}, all three required.
+std::optional<Resources> read_resources(const Field& f) {
+  if (!f.expect_map()) return std::nullopt;
+  check_known_keys(f, {"cpu", "memory", "pods"});
+  auto cpu = f.require("cpu");
+  auto memory = f.require("memory");
+  auto pods = f.require("pods");
+  auto cpu_milli = cpu ? read_milli(*cpu) : std::nullopt;
+  auto memory_milli = memory ? read_milli(*memory) : std::nullopt;
+  auto pod_count = pods ? pods->int32() : std::nullopt;
+  if (pod_count && *pod_count < 1) {
+    pods->fail("must be at least 1, got " + std::to_string(*pod_count));
+    pod_count.reset();
+  }
+  if (!cpu_milli || !memory_milli || !pod_count) return std::nullopt;
+  return Resources{*cpu_milli, (*memory_milli + 999) / 1000, *pod_count};
+}
+
+// count, or min and max (count then defaults to min): 0 <= min <= count <= max.
+void read_counts(const Field& f, NodeGroup& g) {
+  auto count = f.get("count");
+  auto min = f.get("min");
+  auto max = f.get("max");
+  if (!count && !min && !max) {
+    f.fail_child("count", "required field missing (or give min and max)");
+    return;
+  }
+  if (!count && (!min || !max)) {
+    f.fail_child(min ? "max" : "min", "required field missing (min and max go together)");
+    return;
+  }
+  set_int32(f, "count", g.count);
+  set_int32(f, "min", g.min);
+  set_int32(f, "max", g.max);
+  if (!count) g.count = g.min;
+  if (!min) g.min = count && max ? 0 : g.count;
+  if (!max) g.max = g.count;
+  if (min && g.min < 0) min->fail("must be greater than or equal to 0");
+  if (count && g.count < 0) count->fail("must be greater than or equal to 0");
+  if (g.count >= 0 && g.min >= 0 && (g.count < g.min || g.count > g.max)) {
+    (count ? *count : *min)
+        .fail("need min <= count <= max, got min " + std::to_string(g.min) + ", count " +
+              std::to_string(g.count) + ", max " + std::to_string(g.max));
+  }
+}
+
+std::vector<Taint> read_taints(const Field& f) {
+  std::vector<Taint> out;
+  for (const Field& t : f.items()) {
+    if (!t.expect_map()) continue;
+    check_known_keys(t, {"key", "value", "effect"});
+    Taint taint;
+    if (t.require("key")) set_str(t, "key", taint.key);
+    set_str(t, "value", taint.value);
+    if (!t.get("effect")) t.fail_child("effect", "required field missing");
+    if (auto e = one_of(t, "effect", {"NoSchedule", "PreferNoSchedule", "NoExecute"})) {
+      taint.effect = *e == "NoSchedule"         ? manifest::TaintEffect::kNoSchedule
+                     : *e == "PreferNoSchedule" ? manifest::TaintEffect::kPreferNoSchedule
+                                                : manifest::TaintEffect::kNoExecute;
+    }
+    out.push_back(std::move(taint));
+  }
+  return out;
+}
+
+// capacity and allocatable: given, or from the catalog with EKS's reservations.
+void read_sizes(const Field& f, const std::optional<InstanceType>& type, NodeGroup& g) {
+  std::optional<Resources> capacity;
+  std::optional<Resources> allocatable;
+  if (auto c = f.get("capacity")) capacity = read_resources(*c);
+  if (auto a = f.get("allocatable")) allocatable = read_resources(*a);
+  if (!capacity && type) capacity = eks_capacity(*type);
+  if (!capacity && !allocatable) {
+    if (!type && !f.get("capacity") && !f.get("allocatable")) {
+      if (auto t = f.get("instanceType"))
+        t->fail("unknown instance type '" + g.instance_type +
+                "': give capacity (cpu, memory, pods) or allocatable");
+    }
+    return;
+  }
+  g.allocatable_source = f.get("allocatable") ? AllocatableSource::kGiven
+                         : f.get("capacity")  ? AllocatableSource::kFromCapacity
+                                              : AllocatableSource::kFromInstanceType;
+  g.capacity = capacity ? *capacity : *allocatable;
+  g.allocatable = allocatable ? *allocatable : eks_allocatable(g.capacity);
+}
+
+NodeGroup read_node_group(const Field& f) {
+  NodeGroup g;
+  g.line = f.line();
+  if (!f.expect_map()) return g;
+  check_known_keys(f, {"name", "instanceType", "count", "min", "max", "zones", "arch", "capacity",
+                       "allocatable", "labels", "taints"});
+  if (f.require("name")) set_str(f, "name", g.name);
+  if (f.require("instanceType")) set_str(f, "instanceType", g.instance_type);
+  read_counts(f, g);
+  if (auto z = f.get("zones")) g.zones = z->strings();
+  const std::optional<InstanceType> type = find_instance_type(g.instance_type);
+  if (type) g.arch = std::string(type->arch);
+  if (auto arch = one_of(f, "arch", {"amd64", "arm64"})) {
+    if (type && *arch != type->arch) {
+      f.get("arch")->fail(g.instance_type + " is " + std::string(type->arch) + ", got '" + *arch +
+                          "'");
+    }
+    g.arch = *arch;
+  }
+  read_sizes(f, type, g);
+  if (auto l = f.get("labels")) g.labels = l->string_map();
+  if (auto t = f.get("taints")) g.taints = read_taints(*t);
+  return g;
+}
+
+}  // namespace
+
+std::vector<NodeGroup> read_node_groups(const Field& f) {
+  std::vector<NodeGroup> out;
+  std::set<std::string> names;
+  for (const Field& item : f.items()) {
+    out.push_back(read_node_group(item));
+    const std::string& name = out.back().name;
+    if (!name.empty() && !names.insert(name).second) {
+      item.get("name")->fail("duplicate node group name '" + name + "'");
+    }
+  }
+  return out;
+}
+
+}  // namespace ksim::scenario::detail

@@ -1,0 +1,202 @@
+// services: the behaviour of each Deployment, StatefulSet or container image
+// per route, checked against the manifests when they loaded.
+#include <algorithm>
+#include <set>
+
+#include "readers.h"
+
+namespace ksim::scenario::detail {
+namespace {
+
+using manifest::ManifestSet;
+
+// "ns/name" or "name".
+std::pair<std::string, std::string> split_name(const std::string& s) {
+  const std::size_t slash = s.find('/');
+  if (slash == std::string::npos) return {"", s};
+  return {s.substr(0, slash), s.substr(slash + 1)};
+}
+
+// An image reference matches a container image with or without tag/digest.
+bool image_matches(const std::string& ref, const std::string& image) {
+  return image == ref || (image.starts_with(ref) && image.size() > ref.size() &&
+                          (image[ref.size()] == ':' || image[ref.size()] == '@'));
+}
+
+bool runs_image(const ManifestSet& set, const std::string& ref) {
+  auto in = [&ref](const manifest::PodTemplate& t) {
+    return std::any_of(
+        t.containers.begin(), t.containers.end(),
+        [&ref](const manifest::Container& c) { return image_matches(ref, c.image); });
+  };
+  return std::any_of(set.deployments.begin(), set.deployments.end(),
+                     [&in](const auto& d) { return in(d.template_); }) ||
+         std::any_of(set.stateful_sets.begin(), set.stateful_sets.end(),
+                     [&in](const auto& s) { return in(s.template_); });
+}
+
+DownstreamCall read_call(const Field& f, const std::string& caller_ns, const Context& ctx) {
+  DownstreamCall c;
+  check_known_keys(f, {"service", "method", "path", "probability", "count"});
+  if (auto s = f.require("service"); s && s->str()) {
+    c.service = *s->str();
+    if (ctx.manifests != nullptr) {
+      auto [ns, name] = split_name(c.service);
+      check_named(*s, ctx.manifests->services, "Service", ns.empty() ? caller_ns : ns, name);
+    }
+  }
+  if (auto m = f.get("method"))
+    if (auto v = read_method(*m, false)) c.method = *v;
+  if (auto p = f.require("path"))
+    if (auto v = read_path(*p, false)) c.path = *v;
+  if (auto p = f.get("probability")) {
+    if (auto v = p->number(); v && (*v < 0 || *v > 1)) {
+      p->fail("must be between 0 and 1, got " + p->node().Scalar());
+    } else if (v) {
+      c.probability = *v;
+    }
+  }
+  set_count(f, "count", c.count);
+  return c;
+}
+
+KafkaProduce read_kafka(const Field& f) {
+  KafkaProduce k;
+  check_known_keys(f, {"topic", "bytes", "count"});
+  if (f.require("topic")) set_str(f, "topic", k.topic);
+  if (f.require("bytes")) set_int64(f, "bytes", k.bytes);
+  if (k.bytes < 0) f.get("bytes")->fail("must be greater than or equal to 0");
+  set_count(f, "count", k.count);
+  return k;
+}
+
+TableCall read_table_call(const Field& f, const std::vector<DynamoTable>& tables) {
+  TableCall t;
+  check_known_keys(f, {"table", "count"});
+  if (f.require("table")) set_str(f, "table", t.table);
+  const bool known = std::any_of(tables.begin(), tables.end(),
+                                 [&t](const DynamoTable& d) { return d.name == t.table; });
+  if (!t.table.empty() && !known) {
+    f.get("table")->fail("no table '" + t.table + "' in this service's tables");
+  }
+  set_count(f, "count", t.count);
+  return t;
+}
+
+DynamoTable read_table(const Field& f) {
+  DynamoTable t;
+  check_known_keys(f, {"name", "latency", "throughputLimit"});
+  if (f.require("name")) set_str(f, "name", t.name);
+  if (auto l = f.require("latency"))
+    if (auto d = read_distribution(*l, Unit::kMilliseconds)) t.latency_ms = *d;
+  set_non_negative(f, "throughputLimit", t.throughput_limit);
+  return t;
+}
+
+Route read_route(const Field& f, const ServiceBehavior& b, const Context& ctx) {
+  Route r;
+  r.line = f.line();
+  if (!f.expect_map()) return r;
+  check_known_keys(f, {"method", "path", "cpu", "responseBytes", "calls", "kafka", "dynamodb"});
+  if (auto m = f.get("method"))
+    if (auto v = read_method(*m, true)) r.method = *v;
+  if (auto p = f.require("path"))
+    if (auto v = read_path(*p, true)) r.path = *v;
+  if (auto c = f.require("cpu"))
+    if (auto d = read_distribution(*c, Unit::kMilliseconds)) r.cpu_ms = *d;
+  if (auto s = f.get("responseBytes"))
+    if (auto d = read_distribution(*s, Unit::kBytes)) r.response_bytes = *d;
+  if (auto calls = f.get("calls"))
+    for (const Field& c : calls->items())
+      if (c.expect_map()) r.calls.push_back(read_call(c, b.namespace_, ctx));
+  if (auto kafka = f.get("kafka"))
+    for (const Field& k : kafka->items())
+      if (k.expect_map()) r.kafka.push_back(read_kafka(k));
+  if (auto db = f.get("dynamodb"))
+    for (const Field& t : db->items())
+      if (t.expect_map()) r.dynamodb.push_back(read_table_call(t, b.tables));
+  return r;
+}
+
+// Which workload or image: exactly one of deployment, statefulSet, image.
+void read_target(const Field& f, ServiceBehavior& b, const Context& ctx) {
+  const std::pair<const char*, BehaviorTarget> keys[] = {
+      {"deployment", BehaviorTarget::kDeployment},
+      {"statefulSet", BehaviorTarget::kStatefulSet},
+      {"image", BehaviorTarget::kImage}};
+  std::optional<Field> field;
+  for (auto [key, target] : keys) {
+    auto k = f.get(key);
+    if (!k) continue;
+    if (field) {
+      k->fail_at_key("give only one of deployment, statefulSet or image");
+      continue;
+    }
+    field = k;
+    b.target = target;
+  }
+  if (!field) {
+    f.fail_child("deployment", "required field missing (or statefulSet, or image)");
+    return;
+  }
+  set_str(f, "namespace", b.namespace_);
+  auto name = field->str();
+  if (!name) return;
+  b.name = *name;
+  if (ctx.manifests == nullptr) return;
+  if (b.target == BehaviorTarget::kDeployment) {
+    b.namespace_ =
+        check_named(*field, ctx.manifests->deployments, "Deployment", b.namespace_, b.name);
+  } else if (b.target == BehaviorTarget::kStatefulSet) {
+    b.namespace_ =
+        check_named(*field, ctx.manifests->stateful_sets, "StatefulSet", b.namespace_, b.name);
+  } else if (!runs_image(*ctx.manifests, b.name)) {
+    field->fail("no container in the manifests runs image '" + b.name + "'");
+  }
+}
+
+ServiceBehavior read_service(const Field& f, const Context& ctx) {
+  ServiceBehavior b;
+  b.line = f.line();
+  if (!f.expect_map()) return b;
+  check_known_keys(
+      f, {"deployment", "statefulSet", "image", "namespace", "profile", "tables", "routes"});
+  read_target(f, b, ctx);
+  if (auto p = f.get("profile"))
+    if (auto path = read_file_path(*p, ctx.base_dir)) b.profile = *path;
+  if (auto tables = f.get("tables"))
+    for (const Field& t : tables->items())
+      if (t.expect_map()) b.tables.push_back(read_table(t));
+  auto routes = f.get("routes");
+  if (!routes && !f.get("profile")) f.fail_child("routes", "required field missing (or profile)");
+  if (!routes) return b;
+  if (routes->node().IsSequence() && routes->node().size() == 0 && !f.get("profile")) {
+    routes->fail("at least one route (or a profile)");
+  }
+  std::set<std::pair<std::string, std::string>> seen;
+  for (const Field& r : routes->items()) {
+    b.routes.push_back(read_route(r, b, ctx));
+    const Route& route = b.routes.back();
+    if (!route.path.empty() && !seen.insert({route.method, route.path}).second) {
+      r.fail("duplicate route " + route.method + " " + route.path);
+    }
+  }
+  return b;
+}
+
+}  // namespace
+
+std::vector<ServiceBehavior> read_services(const Field& f, const Context& ctx) {
+  std::vector<ServiceBehavior> out;
+  std::set<std::tuple<BehaviorTarget, std::string, std::string>> seen;
+  for (const Field& item : f.items()) {
+    out.push_back(read_service(item, ctx));
+    const ServiceBehavior& b = out.back();
+    if (!b.name.empty() && !seen.insert({b.target, b.namespace_, b.name}).second) {
+      item.fail("a second behaviour for '" + b.name + "'");
+    }
+  }
+  return out;
+}
+
+}  // namespace ksim::scenario::detail
