@@ -98,8 +98,7 @@ Route read_route(const Field& f, const ServiceBehavior& b, const Context& ctx) {
   r.line = f.line();
   if (!f.expect_map()) return r;
   check_known_keys(f, {"method", "path", "cpu", "responseBytes", "calls", "kafka", "dynamodb"});
-  if (auto m = f.get("method"))
-    if (auto v = read_method(*m, true)) r.method = *v;
+  if (auto m = f.get("method")) r.method = read_method(*m, true).value_or("");  // "": no dup check
   if (auto p = f.require("path"))
     if (auto v = read_path(*p, true)) r.path = *v;
   if (auto c = f.require("cpu"))
@@ -177,7 +176,8 @@ ServiceBehavior read_service(const Field& f, const Context& ctx) {
   for (const Field& r : routes->items()) {
     b.routes.push_back(read_route(r, b, ctx));
     const Route& route = b.routes.back();
-    if (!route.path.empty() && !seen.insert({route.method, route.path}).second) {
+    if (!route.method.empty() && !route.path.empty() &&
+        !seen.insert({route.method, route.path}).second) {
       r.fail("duplicate route " + route.method + " " + route.path);
     }
   }
