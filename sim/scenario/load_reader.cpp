@@ -178,7 +178,8 @@ void read_target(const Field& f, LoadTarget& t) {
   auto ingress = f.get("ingress");
   auto service = f.get("service");
   if (ingress && service) service->fail_at_key("give only one of ingress or service");
-  if (service && f.get("host")) f.get("host")->fail_at_key("host goes with an ingress target");
+  if (service && !ingress && f.get("host"))
+    f.get("host")->fail_at_key("host goes with an ingress target");
   t.kind = service && !ingress ? LoadTarget::Kind::kService : LoadTarget::Kind::kIngress;
   auto name = t.kind == LoadTarget::Kind::kService ? service : ingress;
   if (auto s = name ? name->str() : std::nullopt) {
