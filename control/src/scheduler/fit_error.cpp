@@ -1,5 +1,6 @@
 // upstream: pkg/scheduler/framework/types.go FitError.Error (NoNodeAvailableMsg
-// "0/%v nodes are available", sortReasonsHistogram) and schedule_one.go
+// "0/%v nodes are available", sortReasonsHistogram, the PostFilter message
+// appended after a space), plugins/defaultpreemption PostFilter and schedule_one.go
 // numFeasibleNodesToFind (minFeasibleNodesToFind 100,
 // minFeasibleNodesPercentageToFind 5).
 #include <algorithm>
@@ -28,6 +29,22 @@ std::string fit_error_message(std::size_t num_all_nodes,
     msg += ".";
   }
   return msg;
+}
+
+std::string preemption_message(std::size_t num_all_nodes,
+                               const std::vector<NodeRejection>& rejections) {
+  // upstream: preemption.Evaluator.Preempt (nodesWherePreemptionMightHelp,
+  // SelectVictimsOnNode) rendered by FitError.Error, prefixed by PostFilter.
+  std::vector<NodeRejection> verdicts;
+  for (const auto& r : rejections) {
+    const bool unresolvable = r.status.code == FilterCode::kUnschedulableAndUnresolvable;
+    verdicts.push_back(
+        {r.node, FilterStatus{FilterCode::kUnschedulableAndUnresolvable,
+                              "DefaultPreemption",
+                              {unresolvable ? "Preemption is not helpful for scheduling"
+                                            : "No preemption victims found for incoming pod"}}});
+  }
+  return "preemption: " + fit_error_message(num_all_nodes, verdicts);
 }
 
 std::int32_t num_feasible_nodes_to_find(std::int32_t num_all_nodes, std::int32_t percentage) {

@@ -158,6 +158,7 @@ ScheduleDecision schedule_pod(const Pod& pod, const std::vector<Node>& nodes,
   if (f.feasible.empty()) {
     d.reason = DecisionReason::kUnschedulable;
     d.message = fit_error_message(nodes.size(), d.rejections);
+    d.event_message = d.message + " " + preemption_message(nodes.size(), d.rejections);
     return d;
   }
   if (f.feasible.size() == 1) {

@@ -55,6 +55,21 @@ TEST(FitErrorMessage, NoReasonsLeavesTheBareHeader) {
   EXPECT_EQ(fit_error_message(5, {}), "0/5 nodes are available:");
 }
 
+TEST(PreemptionMessage, ResolvableNodesHaveNoVictimsOthersAreNotHelped) {
+  // The shape of a FailedScheduling event seen on clusters (1 taint, 2 cpu).
+  const std::vector<NodeRejection> r{
+      {"cp", FilterStatus{FilterCode::kUnschedulableAndUnresolvable,
+                          "TaintToleration",
+                          {"node(s) had untolerated taint(s)"}}},
+      rejected("w1", {"Insufficient cpu"}),
+      rejected("w2", {"Insufficient cpu"}),
+  };
+  EXPECT_EQ(fit_error_message(3, r) + " " + preemption_message(3, r),
+            "0/3 nodes are available: 1 node(s) had untolerated taint(s), 2 Insufficient cpu. "
+            "preemption: 0/3 nodes are available: 1 Preemption is not helpful for scheduling, 2 "
+            "No preemption victims found for incoming pod.");
+}
+
 TEST(NumFeasibleNodesToFind, UpstreamFormula) {
   EXPECT_EQ(num_feasible_nodes_to_find(4, 0), 4);
   EXPECT_EQ(num_feasible_nodes_to_find(99, 0), 99);

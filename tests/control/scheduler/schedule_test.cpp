@@ -121,6 +121,11 @@ TEST(SchedulePod, UnschedulableWithAMixedHistogram) {
             "0/6 nodes are available: 1 Insufficient memory, 1 node(s) had untolerated taint(s), "
             "1 node(s) were unschedulable, 2 Insufficient cpu, 2 node(s) didn't match Pod's node "
             "affinity/selector.");
+  // Fit rejections could be resolved by preemption, but no pod has a lower priority.
+  EXPECT_EQ(d.event_message,
+            d.message +
+                " preemption: 0/6 nodes are available: 2 No preemption victims found for incoming "
+                "pod, 4 Preemption is not helpful for scheduling.");
   SchedulerConfig older;
   older.taint_details_in_reason = true;
   EXPECT_EQ(schedule_pod(p, nodes, older).message,

@@ -56,6 +56,12 @@ struct ScheduleDecision {
   /// ("0/4 nodes are available: 1 Insufficient cpu, 3 node(s) were unschedulable.");
   /// for kNoNodes upstream's "no nodes available to schedule pods".
   std::string message;
+  /// kUnschedulable only: the FailedScheduling event and PodScheduled
+  /// condition text, `message` followed by DefaultPreemption's PostFilter
+  /// verdict, assuming every pod has the same priority (no victims):
+  /// "... 2 Insufficient cpu. preemption: 0/3 nodes are available: 1 Preemption
+  /// is not helpful for scheduling, 2 No preemption victims found for incoming pod."
+  std::string event_message;
   /// The nodes with the highest total, in input order (one for kOnlyFeasible).
   std::vector<std::string> best_nodes;
   std::int64_t best_total = 0;
@@ -81,6 +87,14 @@ ScheduleDecision schedule_pod(const Pod& pod, const std::vector<Node>& nodes,
 /// joined with ", ", ending in ".".
 std::string fit_error_message(std::size_t num_all_nodes,
                               const std::vector<NodeRejection>& rejections);
+
+/// upstream: DefaultPreemption.PostFilter when no pod on any node has a lower
+/// priority than the pod: "preemption: " + a FitError over the same nodes where
+/// each node rejected as UnschedulableAndUnresolvable is "Preemption is not
+/// helpful for scheduling" and each other one "No preemption victims found for
+/// incoming pod" (SelectVictimsOnNode without potential victims).
+std::string preemption_message(std::size_t num_all_nodes,
+                               const std::vector<NodeRejection>& rejections);
 
 /// upstream: Scheduler.numFeasibleNodesToFind: every node below 100 nodes;
 /// else percentage (or, when 0, max(5, 50 − nodes/125)) % of them, at least 100.
