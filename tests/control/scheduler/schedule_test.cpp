@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <stdexcept>
+
 #include "fixtures.h"
 
 namespace ksim::control::scheduler {
