@@ -12,6 +12,8 @@ template <class... F>
 struct Overloaded : F... {
   using F::operator()...;
 };
+template <class... F>
+Overloaded(F...) -> Overloaded<F...>;  // clang 16 lacks aggregate CTAD
 
 // The mean of Pareto(alpha) truncated to [lo, hi]: the integral of x f(x),
 // with f(x) = alpha lo^alpha x^(-alpha-1) / (1 - (lo/hi)^alpha).

@@ -74,13 +74,13 @@ std::optional<DistributionSpec> read_spec_map(const Field& f, Unit unit) {
   for (auto& [key, value] : f.entries()) {
     if (key != "dist" && std::find(params.begin(), params.end(), key) == params.end()) {
       std::string list;
-      for (std::string_view p : params) list += ", " + std::string(p);
+      for (const std::string_view p : params) list += ", " + std::string(p);
       value.fail_at_key("unknown field for " + std::string(to_string(*kind)) + " (known: dist" +
                         list + ")");
       ok = false;
     }
   }
-  for (std::string_view p : params) {
+  for (const std::string_view p : params) {
     auto c = f.require(p);
     // The shape of a Pareto is a plain number whatever the field's unit.
     auto v = !c ? std::nullopt : (p == "alpha" ? c->number() : read_value(*c, unit));
@@ -150,6 +150,14 @@ std::optional<Duration> read_positive_duration(const Field& f) {
 void set_duration(const Field& f, std::string_view key, Duration& out) {
   if (auto c = f.get(key))
     if (auto d = read_duration(*c)) out = *d;
+}
+
+void fail_child_value(const Field& f, std::string_view key, std::string message) {
+  if (auto c = f.get(key)) {
+    c->fail(std::move(message));
+  } else {
+    f.fail_child(key, std::move(message));
+  }
 }
 
 std::optional<double> read_non_negative(const Field& f) {

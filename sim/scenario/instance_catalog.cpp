@@ -8,7 +8,7 @@
 namespace ksim::scenario {
 namespace {
 
-constexpr std::int64_t kMiB = 1024 * 1024;
+constexpr std::int64_t kMiB = std::int64_t{1024} * 1024;
 
 // name, vCPUs, EC2 MiB, ENIs, IPv4 per ENI, arch.
 constexpr std::array<InstanceType, 11> kCatalog = {{

@@ -12,6 +12,8 @@ template <class... F>
 struct Overloaded : F... {
   using F::operator()...;
 };
+template <class... F>
+Overloaded(F...) -> Overloaded<F...>;  // clang 16 lacks aggregate CTAD
 
 double seconds(Duration d) { return static_cast<double>(d.count()) / 1e6; }
 

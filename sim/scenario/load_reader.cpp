@@ -73,15 +73,15 @@ std::vector<std::string_view> read_shape(const Field& f, const std::string& name
       if (auto d = read_positive_duration(*p)) s.period = *d;
     set_duration(f, "shift", s.shift);
     if (s.amplitude > s.mean)
-      f.get("amplitude")->fail("must not exceed mean (the rate would go negative)");
+      fail_child_value(f, "amplitude", "must not exceed mean (the rate would go negative)");
     shape = s;
     return {"mean", "amplitude", "period", "shift"};
   }
   Diurnal d{rate(f, "min"), rate(f, "max"), std::chrono::hours{12}, {}};
   set_duration(f, "peakAt", d.peak_at);
   set_duration(f, "start", d.start);
-  if (d.min > d.max) f.get("min")->fail("must not exceed max");
-  if (d.peak_at >= kDay) f.get("peakAt")->fail("must be a time of day (less than 24h)");
+  if (d.min > d.max) fail_child_value(f, "min", "must not exceed max");
+  if (d.peak_at >= kDay) fail_child_value(f, "peakAt", "must be a time of day (less than 24h)");
   shape = d;
   return {"min", "max", "peakAt", "start"};
 }
@@ -98,11 +98,11 @@ Replay read_replay(const Field& f, const Context& ctx) {
       r.speed = *v;
     }
   }
-  auto csv = f.require("csv");
-  auto path = csv ? read_file_path(*csv, ctx.base_dir) : std::nullopt;
-  if (path && ctx.other_files != nullptr) {
-    r.csv = *path;
-    read_replay_csv(r, csv->path(), *ctx.other_files);
+  if (auto csv = f.require("csv")) {
+    if (auto path = read_file_path(*csv, ctx.base_dir); path && ctx.other_files != nullptr) {
+      r.csv = *path;
+      read_replay_csv(r, csv->path(), *ctx.other_files);
+    }
   }
   return r;
 }
@@ -178,8 +178,8 @@ void read_target(const Field& f, LoadTarget& t) {
   auto ingress = f.get("ingress");
   auto service = f.get("service");
   if (ingress && service) service->fail_at_key("give only one of ingress or service");
-  if (service && !ingress && f.get("host"))
-    f.get("host")->fail_at_key("host goes with an ingress target");
+  if (auto host = f.get("host"); host && service && !ingress)
+    host->fail_at_key("host goes with an ingress target");
   t.kind = service && !ingress ? LoadTarget::Kind::kService : LoadTarget::Kind::kIngress;
   auto name = t.kind == LoadTarget::Kind::kService ? service : ingress;
   if (auto s = name ? name->str() : std::nullopt) {

@@ -26,10 +26,13 @@ std::optional<Resources> read_resources(const Field& f) {
   auto pods = f.require("pods");
   auto cpu_milli = cpu ? read_milli(*cpu) : std::nullopt;
   auto memory_milli = memory ? read_milli(*memory) : std::nullopt;
-  auto pod_count = pods ? pods->int32() : std::nullopt;
-  if (pod_count && *pod_count < 1) {
-    pods->fail("must be at least 1, got " + std::to_string(*pod_count));
-    pod_count.reset();
+  std::optional<std::int32_t> pod_count;
+  if (pods) {
+    pod_count = pods->int32();
+    if (pod_count && *pod_count < 1) {
+      pods->fail("must be at least 1, got " + std::to_string(*pod_count));
+      pod_count.reset();
+    }
   }
   if (!cpu_milli || !memory_milli || !pod_count) return std::nullopt;
   return Resources{*cpu_milli, (*memory_milli + 999) / 1000, *pod_count};
@@ -91,9 +94,10 @@ void read_sizes(const Field& f, const std::optional<InstanceType>& type, NodeGro
   if (!capacity && type) capacity = eks_capacity(*type);
   if (!capacity && !allocatable) {
     if (!type && !f.get("capacity") && !f.get("allocatable")) {
-      if (auto t = f.get("instanceType"))
+      if (auto t = f.get("instanceType")) {
         t->fail("unknown instance type '" + g.instance_type +
                 "': give capacity (cpu, memory, pods) or allocatable");
+      }
     }
     return;
   }
@@ -118,8 +122,8 @@ NodeGroup read_node_group(const Field& f) {
   if (type) g.arch = std::string(type->arch);
   if (auto arch = one_of(f, "arch", {"amd64", "arm64"})) {
     if (type && *arch != type->arch) {
-      f.get("arch")->fail(g.instance_type + " is " + std::string(type->arch) + ", got '" + *arch +
-                          "'");
+      fail_child_value(
+          f, "arch", g.instance_type + " is " + std::string(type->arch) + ", got '" + *arch + "'");
     }
     g.arch = *arch;
   }
@@ -138,7 +142,7 @@ std::vector<NodeGroup> read_node_groups(const Field& f) {
     out.push_back(read_node_group(item));
     const std::string& name = out.back().name;
     if (!name.empty() && !names.insert(name).second) {
-      item.get("name")->fail("duplicate node group name '" + name + "'");
+      fail_child_value(item, "name", "duplicate node group name '" + name + "'");
     }
   }
   return out;

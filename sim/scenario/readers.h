@@ -43,6 +43,9 @@ std::optional<Duration> read_duration(const Field& f);
 std::optional<Duration> read_positive_duration(const Field& f);
 /// Assigns the child `key` when present and valid.
 void set_duration(const Field& f, std::string_view key, Duration& out);
+/// Reports `message` at the child `key` of `f` (the child was read, so it is
+/// present; at `f`'s key line otherwise).
+void fail_child_value(const Field& f, std::string_view key, std::string message);
 /// A finite number >= 0.
 std::optional<double> read_non_negative(const Field& f);
 void set_non_negative(const Field& f, std::string_view key, double& out);

@@ -36,7 +36,7 @@ std::string add_value(Replay& replay, double v, double& previous) {
   previous = v;
   const double us = std::round(v * 1e6 / replay.speed);
   if (us > 9.2e18) return "timestamp too large";
-  replay.timestamps.push_back(Duration{static_cast<std::int64_t>(us)});
+  replay.timestamps.emplace_back(static_cast<std::int64_t>(us));
   return "";
 }
 
@@ -65,7 +65,7 @@ void read_replay_csv(Replay& replay, const std::string& field, std::vector<LoadE
     first = false;
     std::string error =
         v ? add_value(replay, *v, previous) : "expected a number, got '" + std::string(s) + "'";
-    if (!error.empty()) errors.push_back({file, number, "", field, std::move(error)});
+    if (!error.empty()) errors.push_back(LoadError{file, number, "", field, std::move(error)});
   }
   if (replay.rates.empty() && replay.timestamps.empty()) {
     errors.push_back({file, 0, "", field, "no values in the file"});

@@ -103,7 +103,7 @@ ScenarioResult parse(std::string_view text, const std::string& file, const fs::p
 }  // namespace
 
 ScenarioResult load_scenario(const fs::path& file) {
-  std::ifstream in(file, std::ios::binary);
+  const std::ifstream in(file, std::ios::binary);
   if (!in) {
     return std::unexpected(
         std::vector<LoadError>{{file.string(), 0, "", "", "cannot read the file"}});

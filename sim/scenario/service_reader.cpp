@@ -35,14 +35,24 @@ bool runs_image(const ManifestSet& set, const std::string& ref) {
                      [&in](const auto& s) { return in(s.template_); });
 }
 
+// The list `key` of mappings, each read by `read` into `out`.
+template <class T, class Read>
+void read_list(const Field& f, std::string_view key, std::vector<T>& out, Read read) {
+  auto list = f.get(key);
+  if (!list) return;
+  for (const Field& item : list->items()) {
+    if (item.expect_map()) out.push_back(read(item));
+  }
+}
+
 DownstreamCall read_call(const Field& f, const std::string& caller_ns, const Context& ctx) {
   DownstreamCall c;
   check_known_keys(f, {"service", "method", "path", "probability", "count"});
-  if (auto s = f.require("service"); s && s->str()) {
-    c.service = *s->str();
-    if (ctx.manifests != nullptr) {
-      auto [ns, name] = split_name(c.service);
-      check_named(*s, ctx.manifests->services, "Service", ns.empty() ? caller_ns : ns, name);
+  if (auto s = f.require("service")) {
+    if (auto name = s->str()) c.service = *name;
+    if (!c.service.empty() && ctx.manifests != nullptr) {
+      auto [ns, service] = split_name(c.service);
+      check_named(*s, ctx.manifests->services, "Service", ns.empty() ? caller_ns : ns, service);
     }
   }
   if (auto m = f.get("method"))
@@ -65,7 +75,7 @@ KafkaProduce read_kafka(const Field& f) {
   check_known_keys(f, {"topic", "bytes", "count"});
   if (f.require("topic")) set_str(f, "topic", k.topic);
   if (f.require("bytes")) set_int64(f, "bytes", k.bytes);
-  if (k.bytes < 0) f.get("bytes")->fail("must be greater than or equal to 0");
+  if (k.bytes < 0) fail_child_value(f, "bytes", "must be greater than or equal to 0");
   set_count(f, "count", k.count);
   return k;
 }
@@ -77,7 +87,7 @@ TableCall read_table_call(const Field& f, const std::vector<DynamoTable>& tables
   const bool known = std::any_of(tables.begin(), tables.end(),
                                  [&t](const DynamoTable& d) { return d.name == t.table; });
   if (!t.table.empty() && !known) {
-    f.get("table")->fail("no table '" + t.table + "' in this service's tables");
+    fail_child_value(f, "table", "no table '" + t.table + "' in this service's tables");
   }
   set_count(f, "count", t.count);
   return t;
@@ -105,15 +115,10 @@ Route read_route(const Field& f, const ServiceBehavior& b, const Context& ctx) {
     if (auto d = read_distribution(*c, Unit::kMilliseconds)) r.cpu_ms = *d;
   if (auto s = f.get("responseBytes"))
     if (auto d = read_distribution(*s, Unit::kBytes)) r.response_bytes = *d;
-  if (auto calls = f.get("calls"))
-    for (const Field& c : calls->items())
-      if (c.expect_map()) r.calls.push_back(read_call(c, b.namespace_, ctx));
-  if (auto kafka = f.get("kafka"))
-    for (const Field& k : kafka->items())
-      if (k.expect_map()) r.kafka.push_back(read_kafka(k));
-  if (auto db = f.get("dynamodb"))
-    for (const Field& t : db->items())
-      if (t.expect_map()) r.dynamodb.push_back(read_table_call(t, b.tables));
+  read_list(f, "calls", r.calls, [&](const Field& c) { return read_call(c, b.namespace_, ctx); });
+  read_list(f, "kafka", r.kafka, read_kafka);
+  read_list(f, "dynamodb", r.dynamodb,
+            [&b](const Field& t) { return read_table_call(t, b.tables); });
   return r;
 }
 
@@ -163,9 +168,7 @@ ServiceBehavior read_service(const Field& f, const Context& ctx) {
   read_target(f, b, ctx);
   if (auto p = f.get("profile"))
     if (auto path = read_file_path(*p, ctx.base_dir)) b.profile = *path;
-  if (auto tables = f.get("tables"))
-    for (const Field& t : tables->items())
-      if (t.expect_map()) b.tables.push_back(read_table(t));
+  read_list(f, "tables", b.tables, read_table);
   auto routes = f.get("routes");
   if (!routes && !f.get("profile")) f.fail_child("routes", "required field missing (or profile)");
   if (!routes) return b;
