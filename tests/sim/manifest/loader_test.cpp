@@ -88,8 +88,8 @@ TEST(Loader, JsonFilesAreReadLikeKubectl) {
 }
 
 TEST(Loader, FilesAndFoldersTogether) {
-  const LoadResult r = load({kSource / "scenarios" / "platform1" / "manifests" / "hpa.yaml",
-                             kSource / "scenarios" / "platform2" / "manifests"});
+  const LoadResult r = load({kSource / "scenarios" / "manifests" / "api-backend" / "hpa.yaml",
+                             kSource / "scenarios" / "manifests" / "product-order"});
   ASSERT_TRUE(r.has_value()) << dump(r);
   EXPECT_EQ(r->hpas.size(), 4u);
   EXPECT_EQ(r->hpas[0].meta.namespace_, "api-platform");
@@ -97,7 +97,7 @@ TEST(Loader, FilesAndFoldersTogether) {
 }
 
 TEST(Loader, SameObjectInTwoFilesIsADuplicate) {
-  const fs::path hpa = kSource / "scenarios" / "platform1" / "manifests" / "hpa.yaml";
+  const fs::path hpa = kSource / "scenarios" / "manifests" / "api-backend" / "hpa.yaml";
   const LoadResult r = load({hpa, hpa});
   const std::vector<std::string> errors = error_texts(r);
   ASSERT_EQ(errors.size(), 2u);
@@ -108,7 +108,7 @@ TEST(Loader, SameObjectInTwoFilesIsADuplicate) {
 }
 
 TEST(Loader, Platform1) {
-  const LoadResult r = load({kSource / "scenarios" / "platform1" / "manifests"});
+  const LoadResult r = load({kSource / "scenarios" / "manifests" / "api-backend"});
   ASSERT_TRUE(r.has_value()) << dump(r);
   const ManifestSet& s = *r;
   EXPECT_EQ(s.size(), 8u);
@@ -171,7 +171,7 @@ void expect_platform2_service(const ManifestSet& s, const std::string& name, int
 }
 
 TEST(Loader, Platform2) {
-  const LoadResult r = load({kSource / "scenarios" / "platform2" / "manifests"});
+  const LoadResult r = load({kSource / "scenarios" / "manifests" / "product-order"});
   ASSERT_TRUE(r.has_value()) << dump(r);
   const ManifestSet& s = *r;
   expect_platform2_service(s, "product-service", 8081);

@@ -14,8 +14,8 @@ using namespace std::chrono_literals;
 using testing::errors_of;
 using testing::parse_ok;
 
-std::filesystem::path seed(std::string_view platform) {
-  return std::filesystem::path(KSIM_SOURCE_DIR) / "scenarios" / platform / "scenario.yaml";
+std::filesystem::path seed(std::string_view name) {
+  return std::filesystem::path(KSIM_SOURCE_DIR) / "scenarios" / (std::string(name) + ".yaml");
 }
 
 Scenario load_ok(const std::filesystem::path& file) {
@@ -30,7 +30,7 @@ Scenario load_ok(const std::filesystem::path& file) {
 }
 
 TEST(ScenarioLoader, Platform1Loads) {
-  const Scenario s = load_ok(seed("platform1"));
+  const Scenario s = load_ok(seed("api-backend"));
   EXPECT_EQ(s.name, "api-backend");
   EXPECT_EQ(s.manifests.deployments.size(), 2u);
   EXPECT_EQ(s.manifests.hpas.size(), 2u);
@@ -47,7 +47,7 @@ TEST(ScenarioLoader, Platform1Loads) {
 }
 
 TEST(ScenarioLoader, Platform2Loads) {
-  const Scenario s = load_ok(seed("platform2"));
+  const Scenario s = load_ok(seed("product-order"));
   EXPECT_EQ(s.name, "product-order");
   ASSERT_EQ(s.node_groups.size(), 1u);
   const NodeGroup& g = s.node_groups[0];
