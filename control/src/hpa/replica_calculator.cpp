@@ -104,23 +104,37 @@ void remove_samples(PodMetricsInfo& metrics, const std::set<std::string>& names_
   for (const std::string& n : names_to_drop) metrics.erase(n);
 }
 
-}  // namespace
-
-CalcResult get_resource_replicas(std::int32_t current_replicas, std::int32_t target_utilization,
-                                 const std::string& resource, const std::string& container,
-                                 const std::vector<Pod>& pods, PodMetricsInfo metrics,
-                                 Instant timestamp, const CalcParams& params) {
+// The first steps both upstream paths share (GetResourceReplicas and
+// calcPlainMetricReplicas): group the pods, drop the samples of ignored and
+// unready pods, and fail as upstream does when nothing is left.
+std::expected<PodGroups, std::string> group_and_filter(const std::vector<Pod>& pods,
+                                                       PodMetricsInfo& metrics,
+                                                       const std::string& resource,
+                                                       const CalcParams& params) {
   if (pods.empty()) {
     return std::unexpected(
         std::string("no pods returned by selector while calculating replica count"));
   }
-  const PodGroups g = group_pods(pods, metrics, resource, params);
+  PodGroups g = group_pods(pods, metrics, resource, params);
   remove_samples(metrics, g.ignored);
   remove_samples(metrics, g.unready);
   if (metrics.empty()) {
     return std::unexpected(
         std::string("did not receive metrics for targeted pods (pods might be unready)"));
   }
+  return g;
+}
+
+}  // namespace
+
+CalcResult get_resource_replicas(std::int32_t current_replicas, std::int32_t target_utilization,
+                                 const std::string& resource, const std::string& container,
+                                 const std::vector<Pod>& pods, PodMetricsInfo metrics,
+                                 Instant timestamp, const CalcParams& params) {
+  const std::expected<PodGroups, std::string> grouped =
+      group_and_filter(pods, metrics, resource, params);
+  if (!grouped) return std::unexpected(grouped.error());
+  const PodGroups& g = *grouped;
   auto requests = calculate_requests(pods, container, resource, params.pod_level_resources);
   if (!requests) return std::unexpected(requests.error());
   auto first = resource_utilization_ratio(metrics, *requests, target_utilization);
@@ -161,17 +175,10 @@ CalcResult calc_plain_metric_replicas(std::int32_t current_replicas, std::int64_
                                       const std::string& resource, const std::vector<Pod>& pods,
                                       PodMetricsInfo metrics, Instant timestamp,
                                       const CalcParams& params) {
-  if (pods.empty()) {
-    return std::unexpected(
-        std::string("no pods returned by selector while calculating replica count"));
-  }
-  const PodGroups g = group_pods(pods, metrics, resource, params);
-  remove_samples(metrics, g.ignored);
-  remove_samples(metrics, g.unready);
-  if (metrics.empty()) {
-    return std::unexpected(
-        std::string("did not receive metrics for targeted pods (pods might be unready)"));
-  }
+  const std::expected<PodGroups, std::string> grouped =
+      group_and_filter(pods, metrics, resource, params);
+  if (!grouped) return std::unexpected(grouped.error());
+  const PodGroups& g = *grouped;
   const auto [ratio, usage] = metric_usage_ratio(metrics, target_usage);
   ReplicaCalc out;
   out.usage = usage;
