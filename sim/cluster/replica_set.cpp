@@ -1,0 +1,212 @@
+// Deployments, their ReplicaSets and the ReplicaSet controller (upstream:
+// pkg/controller/deployment sync.go, pkg/controller/replicaset
+// replica_set.go manageReplicas): pods created to the desired count, the
+// surplus deleted in getPodsToDelete order. The controllers' own latencies
+// (milliseconds) are not modelled: a change takes effect at once.
+#include <algorithm>
+#include <chrono>
+#include <map>
+
+#include "ksim/sim/cluster/cluster.h"
+#include "ksim/sim/kernel/check.h"
+
+namespace ksim::cluster {
+namespace {
+
+// A Service's spec.selector selects the pods carrying every one of its labels
+// (an empty selector manages no endpoints).
+bool selects(const manifest::LabelMap& selector, const manifest::LabelMap& labels) {
+  if (selector.empty()) return false;
+  return std::all_of(selector.begin(), selector.end(), [&labels](const auto& kv) {
+    const auto it = labels.find(kv.first);
+    return it != labels.end() && it->second == kv.second;
+  });
+}
+
+}  // namespace
+
+void Cluster::build_services(const scenario::Scenario& s) {
+  for (const manifest::Service& svc : s.manifests.services) {
+    if (svc.type == manifest::ServiceType::kExternalName) continue;
+    services_.push_back(Service{svc.meta.name, svc.meta.namespace_, svc.selector, {}, {}});
+  }
+}
+
+void Cluster::build_workloads(const scenario::Scenario& s) {
+  for (const manifest::Deployment& d : s.manifests.deployments) {
+    const auto did = id_at<DeploymentId>(deployments_.size());
+    const auto rsid = id_at<ReplicaSetId>(replica_sets_.size());
+    deployments_.push_back(Deployment{d.meta.name, d.meta.namespace_, d.replicas, rsid});
+
+    // The Deployment's ReplicaSet: its name, pods and selector carry the
+    // pod-template-hash label (deployment util SetNewReplicaSetAnnotations /
+    // controller.ComputeHash).
+    const std::string hash = pod_template_hash(d);
+    ReplicaSet rs;
+    rs.name = d.meta.name + "-" + hash;
+    rs.namespace_ = d.meta.namespace_;
+    rs.deployment = did;
+    rs.pod_labels = d.template_.labels;
+    rs.pod_labels["pod-template-hash"] = hash;
+    manifest::LabelSelector rs_selector = d.selector;
+    rs_selector.match_labels["pod-template-hash"] = hash;
+    std::vector<const manifest::LabelMap*> selecting;
+    for (std::size_t i = 0; i < services_.size(); ++i) {
+      if (services_[i].namespace_ == rs.namespace_ &&
+          selects(services_[i].selector, rs.pod_labels)) {
+        rs.services.push_back(id_at<ServiceId>(i));
+        selecting.push_back(&services_[i].selector);
+      }
+    }
+    rs.scheduler_template = scheduler_pod(d.template_, rs.namespace_);
+    rs.scheduler_template.labels = rs.pod_labels;
+    rs.scheduler_template.spread_selector = default_spread_selector(selecting, rs_selector);
+    for (const manifest::Container& c : d.template_.containers) {
+      rs.containers.push_back(container_plan(c, timings_.readiness_probe));
+    }
+    KSIM_CHECK(!rs.containers.empty(), "cluster: a Deployment's pod template has no container");
+    rs.grace = timings_.termination_grace.value_or(
+        std::chrono::seconds{d.template_.termination_grace_period_seconds});
+    rs.rng = streams_.stream("replicaset/" + rs.namespace_ + "/" + rs.name);
+    const std::string rs_name = rs.name;
+    replica_sets_.push_back(std::move(rs));
+
+    // upstream getNewReplicaSet: "Scaled up replica set %s to %d" when created non-empty.
+    if (d.replicas > 0) {
+      log(ObjectKind::kDeployment, d.meta.namespace_ + "/" + d.meta.name,
+          EventReason::kScalingReplicaSet,
+          "Scaled up replica set " + rs_name + " to " + std::to_string(d.replicas));
+    }
+    replica_sets_[index_of(rsid)].replicas = d.replicas;
+    sync_replica_set(rsid);
+  }
+}
+
+void Cluster::set_replicas(DeploymentId deployment, std::int32_t replicas) {
+  KSIM_CHECK(replicas >= 0, "set_replicas: negative replica count");
+  Deployment& d = deployments_[index_of(deployment)];
+  ReplicaSet& rs = replica_sets_[index_of(d.replica_set)];
+  d.replicas = replicas;
+  if (rs.replicas == replicas) return;
+  // upstream scaleReplicaSet: "Scaled %s replica set %s to %d from %d".
+  const std::string op = replicas > rs.replicas ? "up" : "down";
+  log(ObjectKind::kDeployment, d.namespace_ + "/" + d.name, EventReason::kScalingReplicaSet,
+      "Scaled " + op + " replica set " + rs.name + " to " + std::to_string(replicas) + " from " +
+          std::to_string(rs.replicas));
+  rs.replicas = replicas;
+  sync_replica_set(d.replica_set);
+}
+
+// upstream manageReplicas: diff = active pods - spec.replicas (terminating
+// pods are not active, so a deleted pod is replaced at once).
+void Cluster::sync_replica_set(ReplicaSetId id) {
+  ReplicaSet& rs = replica_sets_[index_of(id)];
+  const auto active = static_cast<std::int32_t>(rs.pods.size());
+  if (active < rs.replicas) {
+    for (std::int32_t i = active; i < rs.replicas; ++i) create_pod(id);
+  } else if (active > rs.replicas) {
+    scale_down(id, static_cast<std::size_t>(active - rs.replicas));
+  }
+}
+
+PodId Cluster::create_pod(ReplicaSetId rsid) {
+  ReplicaSet& rs = replica_sets_[index_of(rsid)];
+  // generateName "<replicaset>-" plus utilrand.String(5); the API server
+  // rejects a taken name and the controller retries with a new one.
+  std::string name;
+  do {
+    name = rs.name + "-" + random_suffix(rs.rng);
+  } while (!pod_names_.insert(rs.namespace_ + "/" + name).second);
+
+  const PodId id = id_at<PodId>(pods_.size());
+  Pod p;
+  p.name = name;
+  p.namespace_ = rs.namespace_;
+  p.replica_set = rsid;
+  p.uid = rs.rng.next();
+  p.created = sim_.now();
+  p.endpoint_change_at = sim_.now();
+  p.rng = streams_.stream("pod/" + rs.namespace_ + "/" + name);
+  pods_.push_back(std::move(p));
+  rs.pods.push_back(id);
+  // upstream CreatePods: "Created pod: %v".
+  log(ObjectKind::kReplicaSet, rs.namespace_ + "/" + rs.name, EventReason::kSuccessfulCreate,
+      "Created pod: " + name);
+  queue_.add(id, sim_.now());
+  request_scheduling();
+  return id;
+}
+
+void Cluster::scale_down(ReplicaSetId rsid, std::size_t count) {
+  ReplicaSet& rs = replica_sets_[index_of(rsid)];
+  // getPodsRankedByRelatedPodsOnSameNode: active pods of the Deployment per
+  // spec.nodeName ("" for unbound pods, which count among themselves).
+  std::map<NodeId, std::int32_t> per_node;
+  for (PodId p : rs.pods) {
+    const Pod& pod = pods_[index_of(p)];
+    ++per_node[pod.bound ? pod.node : kNoNode];
+  }
+  std::vector<DeletionCandidate> candidates;
+  for (PodId p : rs.pods) {
+    const Pod& pod = pods_[index_of(p)];
+    DeletionCandidate c;
+    c.pod = p;
+    c.assigned = pod.bound;
+    c.phase = pod.phase;
+    c.ready = pod.ready();
+    c.rank = per_node[pod.bound ? pod.node : kNoNode];
+    c.ready_since = pod.ready_since;
+    c.restarts = pod.restarts;
+    c.created = pod.created;
+    c.uid = pod.uid;
+    candidates.push_back(c);
+  }
+  for (PodId victim : pods_to_delete(std::move(candidates), count, sim_.now())) {
+    std::erase(rs.pods, victim);
+    // upstream DeletePod: "Deleted pod: %v".
+    log(ObjectKind::kReplicaSet, rs.namespace_ + "/" + rs.name, EventReason::kSuccessfulDelete,
+        "Deleted pod: " + pods_[index_of(victim)].name);
+    delete_pod_object(victim);
+  }
+}
+
+void Cluster::delete_pod(PodId pod) {
+  const Pod& p = pods_[index_of(pod)];
+  if (!p.active()) return;
+  const ReplicaSetId rsid = p.replica_set;
+  std::erase(replica_sets_[index_of(rsid)].pods, pod);
+  delete_pod_object(pod);
+  sync_replica_set(rsid);
+}
+
+// The API server's graceful deletion (pod strategy CheckGracefulDelete): a pod
+// not bound to a node is deleted at once; a bound one gets its grace period
+// and the kubelet terminates it.
+void Cluster::delete_pod_object(PodId pod) {
+  Pod& p = pods_[index_of(pod)];
+  switch (p.stage) {
+    case PodStage::kPending:
+      queue_.remove(pod);
+      p.deleted = sim_.now();
+      p.stage = PodStage::kGone;
+      log_pod(pod, EventReason::kPodDeleted, "deleted before it was scheduled");
+      break;
+    case PodStage::kBinding:
+      sim_.cancel(p.next);  // the scheduler's binding fails: the pod is gone
+      forget_assumed(pod);
+      p.deleted = sim_.now();
+      p.stage = PodStage::kGone;
+      log_pod(pod, EventReason::kPodDeleted, "deleted before its binding");
+      break;
+    case PodStage::kStarting:
+    case PodStage::kRunning:
+    case PodStage::kReady:
+      terminate(pod);
+      break;
+    case PodStage::kTerminating:
+    case PodStage::kGone:
+      break;
+  }
+}
+
+}  // namespace ksim::cluster

@@ -1,0 +1,178 @@
+// The cluster model hosted on a Simulator: nodes, Deployments with their
+// ReplicaSets and pods, the kube-scheduler, the kubelets' pod lifecycle, and
+// Services with their ready endpoints, built from a Scenario. Everything the
+// cluster does is an Event in events(); the same scenario and seed give the
+// same log.
+//
+// Upstream behaviour reproduced (details at each function):
+//   nodes         Ready when created (node groups at the start, add_node later)
+//   Deployment    one ReplicaSet; set_replicas scales it ("ScalingReplicaSet")
+//   ReplicaSet    creates pods, deletes them in getPodsToDelete order (delete_order.h)
+//   scheduler     schedule_pod (control/scheduler) per pod, ties broken by the
+//                 stream "scheduler"; binding after the scenario's latency;
+//                 the scheduling queue of scheduling_queue.h with the
+//                 queueing hints of the filter plugins
+//   kubelet       serialized image pulls with a per-node image cache,
+//                 container start, readiness probe, graceful termination
+//   EndpointSlice ready endpoints at once; consumers see them after the
+//                 scenario's endpoint propagation delay
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <unordered_set>
+#include <vector>
+
+#include "ksim/control/scheduler/types.h"
+#include "ksim/sim/cluster/event_log.h"
+#include "ksim/sim/cluster/ids.h"
+#include "ksim/sim/cluster/objects.h"
+#include "ksim/sim/cluster/scheduling_queue.h"
+#include "ksim/sim/kernel/random.h"
+#include "ksim/sim/kernel/simulator.h"
+#include "ksim/sim/scenario/scenario.h"
+
+namespace ksim::cluster {
+
+struct ClusterOptions {
+  /// KubeSchedulerConfiguration; the default is upstream's.
+  control::scheduler::SchedulerConfig scheduler;
+  /// Feature gate SchedulerPopFromBackoffQ (beta, on by default since 1.33).
+  bool pop_from_backoff_q = true;
+};
+
+class Cluster {
+ public:
+  /// Builds the cluster at sim.now(): the node groups' nodes (Ready), then
+  /// for each Deployment (manifest order) its ReplicaSet and pods, queued for
+  /// scheduling. Keeps no reference to `scenario`. `sim` must outlive it.
+  Cluster(Simulator& sim, const scenario::Scenario& scenario, ClusterOptions options = {});
+  Cluster(const Cluster&) = delete;
+  Cluster& operator=(const Cluster&) = delete;
+
+  /// Adds one node of node group `group` now, Ready, in the group's next zone
+  /// (round-robin continues). Pods it may help are requeued (NodeAdd).
+  /// Precondition: the group exists.
+  NodeId add_node(std::string_view group);
+
+  /// The Deployment's spec.replicas (the HPA's scale subresource): the
+  /// ReplicaSet follows at once. Precondition: replicas >= 0.
+  void set_replicas(DeploymentId deployment, std::int32_t replicas);
+
+  /// `kubectl delete pod`: graceful deletion; the ReplicaSet replaces it.
+  /// Deleting a terminating or gone pod does nothing.
+  void delete_pod(PodId pod);
+
+  [[nodiscard]] std::optional<DeploymentId> find_deployment(std::string_view ns,
+                                                            std::string_view name) const;
+  [[nodiscard]] std::optional<ServiceId> find_service(std::string_view ns,
+                                                      std::string_view name) const;
+  [[nodiscard]] std::optional<PodId> find_pod(std::string_view ns, std::string_view name) const;
+
+  [[nodiscard]] std::span<const Node> nodes() const { return nodes_; }
+  [[nodiscard]] std::span<const Pod> pods() const { return pods_; }
+  [[nodiscard]] std::span<const ReplicaSet> replica_sets() const { return replica_sets_; }
+  [[nodiscard]] std::span<const Deployment> deployments() const { return deployments_; }
+  [[nodiscard]] std::span<const Service> services() const { return services_; }
+  [[nodiscard]] std::span<const std::string> zones() const { return zones_; }
+  [[nodiscard]] const Node& node(NodeId id) const { return nodes_[index_of(id)]; }
+  [[nodiscard]] const Pod& pod(PodId id) const { return pods_[index_of(id)]; }
+  [[nodiscard]] const Deployment& deployment(DeploymentId id) const {
+    return deployments_[index_of(id)];
+  }
+  [[nodiscard]] const ReplicaSet& replica_set(ReplicaSetId id) const {
+    return replica_sets_[index_of(id)];
+  }
+  [[nodiscard]] const Service& service(ServiceId id) const { return services_[index_of(id)]; }
+  /// The zone's name, "" for kNoZone.
+  [[nodiscard]] std::string_view zone_name(ZoneId z) const;
+
+  /// The Deployment's active (not terminating) pods, in creation order.
+  [[nodiscard]] const std::vector<PodId>& active_pods(DeploymentId d) const;
+  [[nodiscard]] std::int32_t ready_replicas(DeploymentId d) const;
+  /// The scheduler's cache: nodes with the pods assumed or bound on them.
+  [[nodiscard]] const std::vector<control::scheduler::Node>& scheduler_nodes() const {
+    return sched_nodes_;
+  }
+  [[nodiscard]] const SchedulingQueue& scheduling_queue() const { return queue_; }
+  [[nodiscard]] const EventLog& events() const { return events_; }
+
+ private:
+  // cluster.cpp: construction, nodes, events
+  void build_nodes(const scenario::Scenario& s);
+  NodeId create_node(std::size_t group);
+  ZoneId zone_id(const std::string& zone);
+  void log(ObjectKind kind, std::string object, EventReason reason, std::string message);
+  void log_pod(PodId pod, EventReason reason, std::string message);
+
+  // replica_set.cpp: Deployments, ReplicaSets, pod creation and deletion
+  void build_workloads(const scenario::Scenario& s);
+  void build_services(const scenario::Scenario& s);
+  void sync_replica_set(ReplicaSetId rs);
+  PodId create_pod(ReplicaSetId rs);
+  void scale_down(ReplicaSetId rs, std::size_t count);
+  void delete_pod_object(PodId pod);
+
+  // scheduler.cpp: kube-scheduler
+  void request_scheduling();
+  void drain_queue();
+  void schedule_one(PodId pod);
+  void assume(PodId pod, NodeId node);
+  void bind(PodId pod);
+  void fail_scheduling(PodId pod, const std::string& message, std::uint8_t plugins);
+  void on_node_added(NodeId node);
+  void on_assigned_pod_deleted();
+  void arm_backoff_flush();
+  void arm_leftover_flush();
+  void forget_assumed(PodId pod);
+
+  // kubelet.cpp: pod lifecycle on the node
+  void start_next_container(PodId pod);
+  void container_pulled(PodId pod, Time requested, Time pull_started);
+  void container_started(PodId pod);
+  void pod_ready(PodId pod);
+  void terminate(PodId pod);
+  void pod_gone(PodId pod);
+
+  // endpoints.cpp: EndpointSlices and their propagation
+  void add_endpoints(PodId pod);
+  void remove_endpoints(PodId pod);
+  void propagate(PodId pod, bool visible);
+  void apply_visibility(PodId pod, bool visible);
+  [[nodiscard]] Endpoint endpoint_of(PodId pod) const;
+
+  Simulator& sim_;
+  ClusterOptions options_;
+  scenario::Timings timings_;
+  RandomStreams streams_;
+  Rng scheduler_rng_;
+
+  std::vector<scenario::NodeGroup> groups_;
+  std::vector<std::int32_t> group_next_zone_;  // round-robin position per group
+  std::vector<std::string> zones_;
+  std::vector<std::int32_t> zone_node_count_;
+  std::int32_t unzoned_nodes_ = 0;
+  std::vector<std::uint32_t> zone_pod_ips_;  // last pod host number per zone
+  std::uint32_t unzoned_pod_ips_ = 0;
+  std::vector<Node> nodes_;
+  std::vector<control::scheduler::Node> sched_nodes_;  // parallel to nodes_
+  std::vector<Pod> pods_;
+  std::unordered_set<std::string> pod_names_;  // "namespace/name" of every pod created
+  std::vector<ReplicaSet> replica_sets_;
+  std::vector<Deployment> deployments_;
+  std::vector<Service> services_;
+
+  SchedulingQueue queue_;
+  std::size_t next_start_index_ = 0;  // upstream nextStartNodeIndex
+  bool drain_pending_ = false;
+  EventHandle backoff_flush_;
+  Time backoff_flush_at_{};
+  EventHandle leftover_flush_;
+
+  EventLog events_;
+};
+
+}  // namespace ksim::cluster

@@ -1,0 +1,31 @@
+// Ids of the cluster model's objects: indices into the Cluster's flat vectors
+// (an object keeps its id for the whole run, even after it is gone), behind
+// enum classes so that a pod id cannot index the nodes.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+namespace ksim::cluster {
+
+enum class NodeId : std::uint32_t {};
+enum class PodId : std::uint32_t {};
+enum class ReplicaSetId : std::uint32_t {};
+enum class DeploymentId : std::uint32_t {};
+enum class ServiceId : std::uint32_t {};
+/// An index into Cluster::zones() (topology.kubernetes.io/zone values).
+enum class ZoneId : std::uint32_t {};
+
+inline constexpr NodeId kNoNode{UINT32_MAX};
+inline constexpr ZoneId kNoZone{UINT32_MAX};
+
+template <class Id>
+constexpr std::size_t index_of(Id id) {
+  return static_cast<std::size_t>(id);
+}
+template <class Id>
+constexpr Id id_at(std::size_t i) {
+  return static_cast<Id>(static_cast<std::uint32_t>(i));
+}
+
+}  // namespace ksim::cluster

@@ -1,0 +1,132 @@
+// The cluster model's objects as the Cluster keeps them: one flat vector per
+// kind, indexed by id (ids.h). Read them through the Cluster; only the
+// Cluster changes them.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "ksim/control/scheduler/types.h"
+#include "ksim/sim/cluster/delete_order.h"
+#include "ksim/sim/cluster/ids.h"
+#include "ksim/sim/cluster/pod_template.h"
+#include "ksim/sim/kernel/random.h"
+#include "ksim/sim/kernel/simulator.h"
+#include "ksim/sim/manifest/meta.h"
+#include "ksim/sim/scenario/node_group.h"
+
+namespace ksim::cluster {
+
+struct Node {
+  std::string name;  // "ip-10-0-1-10": the EC2 private DNS name without its domain
+  std::string group;
+  ZoneId zone = kNoZone;
+  std::uint32_t ip = 0;
+  control::scheduler::Labels labels;
+  scenario::Resources allocatable;
+  bool ready = false;
+  Time created{};
+  /// The kubelet's image cache: image and the time its pull completes.
+  std::vector<std::pair<std::string, Time>> images;
+  /// serializeImagePulls (kubelet default true): pulls run one at a time;
+  /// the next may start at this time.
+  Time puller_free_at{};
+};
+
+/// Where a pod is in its life (finer than PodPhase).
+enum class PodStage {
+  kPending,      // in the scheduling queue (unschedulable ones too)
+  kBinding,      // assumed on a node, the binding not yet written
+  kStarting,     // bound: the kubelet pulls images and starts containers
+  kRunning,      // every container started, the readiness probe not yet passed
+  kReady,        // Ready condition True
+  kTerminating,  // deletionTimestamp set, in its grace period
+  kGone,         // deleted from the API
+};
+
+struct Pod {
+  std::string name;
+  std::string namespace_;
+  ReplicaSetId replica_set{};
+  std::uint64_t uid = 0;
+  std::uint32_t ip = 0;   // 0 until the pod sandbox has one (bound)
+  NodeId node = kNoNode;  // the scheduler's pick, spec.nodeName once bound
+  bool bound = false;     // spec.nodeName is set
+  PodStage stage = PodStage::kPending;
+  PodPhase phase = PodPhase::kPending;
+  Time created{};
+  Time ready_since{};  // Ready's lastTransitionTime (when kReady)
+  Time deleted{};      // deletionTimestamp (when terminating or gone)
+  std::int32_t restarts = 0;
+  std::uint32_t containers_started = 0;
+  Time ready_at{};  // when the last readiness probe needed passes
+  /// While unschedulable: the PodScheduled=False condition's message and the
+  /// filter plugins that rejected nodes (bits of kPluginBit*).
+  std::string unschedulable_message;
+  std::uint8_t unschedulable_plugins = 0;
+  /// The propagated endpoint view: visible to consumers, and when the last
+  /// change of it takes (took) effect.
+  bool endpoint_visible = false;
+  Time endpoint_change_at{};
+  EventHandle next;  // the pending lifecycle step, if any
+  Rng rng{0};        // the pod's own stream ("pod/<namespace>/<name>")
+
+  [[nodiscard]] bool active() const {
+    return stage != PodStage::kTerminating && stage != PodStage::kGone;
+  }
+  [[nodiscard]] bool ready() const { return stage == PodStage::kReady; }
+};
+
+inline constexpr std::uint8_t kPluginBitNodeUnschedulable = 1;
+inline constexpr std::uint8_t kPluginBitTaintToleration = 2;
+inline constexpr std::uint8_t kPluginBitNodeAffinity = 4;
+inline constexpr std::uint8_t kPluginBitNodeResourcesFit = 8;
+
+struct ReplicaSet {
+  std::string name;  // "<deployment>-<pod-template-hash>"
+  std::string namespace_;
+  DeploymentId deployment{};
+  std::int32_t replicas = 0;                   // spec.replicas
+  manifest::LabelMap pod_labels;               // the template's labels plus pod-template-hash
+  control::scheduler::Pod scheduler_template;  // scheduler_pod() with labels and spread selector
+  std::vector<ContainerPlan> containers;
+  Duration grace{};                 // terminationGracePeriodSeconds (or the scenario's override)
+  std::vector<ServiceId> services;  // Services selecting its pods
+  std::vector<PodId> pods;          // active pods, in creation order
+  Rng rng{0};                       // pod names and UIDs ("replicaset/<namespace>/<name>")
+};
+
+struct Deployment {
+  std::string name;
+  std::string namespace_;
+  std::int32_t replicas = 0;  // spec.replicas
+  ReplicaSetId replica_set{};
+};
+
+/// One ready endpoint of a Service (discovery/v1 Endpoint: address, nodeName, zone).
+struct Endpoint {
+  PodId pod{};
+  NodeId node = kNoNode;
+  ZoneId zone = kNoZone;
+  std::uint32_t ip = 0;
+  friend bool operator==(const Endpoint&, const Endpoint&) = default;
+};
+
+struct Service {
+  std::string name;
+  std::string namespace_;
+  manifest::LabelMap selector;
+  /// The EndpointSlice controller's view: ready endpoints, in the order they
+  /// became ready.
+  std::vector<Endpoint> ready;
+  /// What consumers (kube-proxy, ingress controllers) see: the same after the
+  /// endpoint propagation delay.
+  std::vector<Endpoint> visible;
+};
+
+/// "10.1.0.7".
+std::string format_ip(std::uint32_t ip);
+
+}  // namespace ksim::cluster
