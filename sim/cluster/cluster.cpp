@@ -15,7 +15,7 @@ std::string format_ip(std::uint32_t ip) {
 
 Cluster::Cluster(Simulator& sim, const scenario::Scenario& scenario, ClusterOptions options)
     : sim_(sim),
-      options_(std::move(options)),
+      options_(options),
       timings_(scenario.timings),
       streams_(scenario.seed),
       scheduler_rng_(streams_.stream("scheduler")),
@@ -67,7 +67,7 @@ NodeId Cluster::create_node(std::size_t group) {
   const std::uint32_t ip = (10u << 24) | (subnet << 8) | host;
   const std::string name = "ip-10-0-" + std::to_string(subnet) + "-" + std::to_string(host);
 
-  const NodeId id = id_at<NodeId>(nodes_.size());
+  const auto id = id_at<NodeId>(nodes_.size());
   Node n;
   n.name = name;
   n.group = g.name;
@@ -134,7 +134,7 @@ const std::vector<PodId>& Cluster::active_pods(DeploymentId d) const {
 
 std::int32_t Cluster::ready_replicas(DeploymentId d) const {
   std::int32_t n = 0;
-  for (PodId p : active_pods(d)) n += pods_[index_of(p)].ready() ? 1 : 0;
+  for (const PodId p : active_pods(d)) n += pods_[index_of(p)].ready() ? 1 : 0;
   return n;
 }
 

@@ -18,13 +18,13 @@ Endpoint Cluster::endpoint_of(PodId pod) const {
 
 void Cluster::add_endpoints(PodId pod) {
   const Endpoint ep = endpoint_of(pod);
-  for (ServiceId s : replica_sets_[index_of(pods_[index_of(pod)].replica_set)].services) {
+  for (const ServiceId s : replica_sets_[index_of(pods_[index_of(pod)].replica_set)].services) {
     services_[index_of(s)].ready.push_back(ep);
   }
 }
 
 void Cluster::remove_endpoints(PodId pod) {
-  for (ServiceId s : replica_sets_[index_of(pods_[index_of(pod)].replica_set)].services) {
+  for (const ServiceId s : replica_sets_[index_of(pods_[index_of(pod)].replica_set)].services) {
     std::erase_if(services_[index_of(s)].ready, [pod](const Endpoint& e) { return e.pod == pod; });
   }
 }
@@ -43,7 +43,7 @@ void Cluster::apply_visibility(PodId pod, bool visible) {
   const Endpoint ep = endpoint_of(pod);
   const std::string what = p.name + " " + format_ip(p.ip) + " on " + nodes_[index_of(p.node)].name +
                            (ep.zone == kNoZone ? "" : " (" + zones_[index_of(ep.zone)] + ")");
-  for (ServiceId s : replica_sets_[index_of(p.replica_set)].services) {
+  for (const ServiceId s : replica_sets_[index_of(p.replica_set)].services) {
     Service& svc = services_[index_of(s)];
     if (visible) {
       svc.visible.push_back(ep);

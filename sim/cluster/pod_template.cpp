@@ -10,7 +10,7 @@ namespace {
 // 32-bit FNV-1a (upstream hashes with hash/fnv New32a).
 std::uint32_t fnv32a(std::string_view s) {
   std::uint32_t h = 2166136261u;
-  for (unsigned char c : s) {
+  for (const unsigned char c : s) {
     h ^= c;
     h *= 16777619u;
   }

@@ -32,52 +32,53 @@ void Cluster::build_services(const scenario::Scenario& s) {
   }
 }
 
+// The Deployment's ReplicaSet: its name, pods and selector carry the
+// pod-template-hash label (deployment util SetNewReplicaSetAnnotations /
+// controller.ComputeHash).
+ReplicaSet Cluster::make_replica_set(const manifest::Deployment& d, DeploymentId did) const {
+  const std::string hash = pod_template_hash(d);
+  ReplicaSet rs;
+  rs.name = d.meta.name + "-" + hash;
+  rs.namespace_ = d.meta.namespace_;
+  rs.deployment = did;
+  rs.pod_labels = d.template_.labels;
+  rs.pod_labels["pod-template-hash"] = hash;
+  manifest::LabelSelector rs_selector = d.selector;
+  rs_selector.match_labels["pod-template-hash"] = hash;
+  std::vector<const manifest::LabelMap*> selecting;
+  for (std::size_t i = 0; i < services_.size(); ++i) {
+    if (services_[i].namespace_ == rs.namespace_ && selects(services_[i].selector, rs.pod_labels)) {
+      rs.services.push_back(id_at<ServiceId>(i));
+      selecting.push_back(&services_[i].selector);
+    }
+  }
+  rs.scheduler_template = scheduler_pod(d.template_, rs.namespace_);
+  rs.scheduler_template.labels = rs.pod_labels;
+  rs.scheduler_template.spread_selector = default_spread_selector(selecting, rs_selector);
+  for (const manifest::Container& c : d.template_.containers) {
+    rs.containers.push_back(container_plan(c, timings_.readiness_probe));
+  }
+  KSIM_CHECK(!rs.containers.empty(), "cluster: a Deployment's pod template has no container");
+  rs.grace = timings_.termination_grace.value_or(
+      std::chrono::seconds{d.template_.termination_grace_period_seconds});
+  rs.rng = streams_.stream("replicaset/" + rs.namespace_ + "/" + rs.name);
+  return rs;
+}
+
 void Cluster::build_workloads(const scenario::Scenario& s) {
   for (const manifest::Deployment& d : s.manifests.deployments) {
     const auto did = id_at<DeploymentId>(deployments_.size());
     const auto rsid = id_at<ReplicaSetId>(replica_sets_.size());
     deployments_.push_back(Deployment{d.meta.name, d.meta.namespace_, d.replicas, rsid});
-
-    // The Deployment's ReplicaSet: its name, pods and selector carry the
-    // pod-template-hash label (deployment util SetNewReplicaSetAnnotations /
-    // controller.ComputeHash).
-    const std::string hash = pod_template_hash(d);
-    ReplicaSet rs;
-    rs.name = d.meta.name + "-" + hash;
-    rs.namespace_ = d.meta.namespace_;
-    rs.deployment = did;
-    rs.pod_labels = d.template_.labels;
-    rs.pod_labels["pod-template-hash"] = hash;
-    manifest::LabelSelector rs_selector = d.selector;
-    rs_selector.match_labels["pod-template-hash"] = hash;
-    std::vector<const manifest::LabelMap*> selecting;
-    for (std::size_t i = 0; i < services_.size(); ++i) {
-      if (services_[i].namespace_ == rs.namespace_ &&
-          selects(services_[i].selector, rs.pod_labels)) {
-        rs.services.push_back(id_at<ServiceId>(i));
-        selecting.push_back(&services_[i].selector);
-      }
-    }
-    rs.scheduler_template = scheduler_pod(d.template_, rs.namespace_);
-    rs.scheduler_template.labels = rs.pod_labels;
-    rs.scheduler_template.spread_selector = default_spread_selector(selecting, rs_selector);
-    for (const manifest::Container& c : d.template_.containers) {
-      rs.containers.push_back(container_plan(c, timings_.readiness_probe));
-    }
-    KSIM_CHECK(!rs.containers.empty(), "cluster: a Deployment's pod template has no container");
-    rs.grace = timings_.termination_grace.value_or(
-        std::chrono::seconds{d.template_.termination_grace_period_seconds});
-    rs.rng = streams_.stream("replicaset/" + rs.namespace_ + "/" + rs.name);
-    const std::string rs_name = rs.name;
-    replica_sets_.push_back(std::move(rs));
-
+    replica_sets_.push_back(make_replica_set(d, did));
     // upstream getNewReplicaSet: "Scaled up replica set %s to %d" when created non-empty.
     if (d.replicas > 0) {
       log(ObjectKind::kDeployment, d.meta.namespace_ + "/" + d.meta.name,
           EventReason::kScalingReplicaSet,
-          "Scaled up replica set " + rs_name + " to " + std::to_string(d.replicas));
+          "Scaled up replica set " + replica_sets_.back().name + " to " +
+              std::to_string(d.replicas));
     }
-    replica_sets_[index_of(rsid)].replicas = d.replicas;
+    replica_sets_.back().replicas = d.replicas;
     sync_replica_set(rsid);
   }
 }
@@ -100,7 +101,7 @@ void Cluster::set_replicas(DeploymentId deployment, std::int32_t replicas) {
 // upstream manageReplicas: diff = active pods - spec.replicas (terminating
 // pods are not active, so a deleted pod is replaced at once).
 void Cluster::sync_replica_set(ReplicaSetId id) {
-  ReplicaSet& rs = replica_sets_[index_of(id)];
+  const ReplicaSet& rs = replica_sets_[index_of(id)];
   const auto active = static_cast<std::int32_t>(rs.pods.size());
   if (active < rs.replicas) {
     for (std::int32_t i = active; i < rs.replicas; ++i) create_pod(id);
@@ -118,7 +119,7 @@ PodId Cluster::create_pod(ReplicaSetId rsid) {
     name = rs.name + "-" + random_suffix(rs.rng);
   } while (!pod_names_.insert(rs.namespace_ + "/" + name).second);
 
-  const PodId id = id_at<PodId>(pods_.size());
+  const auto id = id_at<PodId>(pods_.size());
   Pod p;
   p.name = name;
   p.namespace_ = rs.namespace_;
@@ -142,12 +143,12 @@ void Cluster::scale_down(ReplicaSetId rsid, std::size_t count) {
   // getPodsRankedByRelatedPodsOnSameNode: active pods of the Deployment per
   // spec.nodeName ("" for unbound pods, which count among themselves).
   std::map<NodeId, std::int32_t> per_node;
-  for (PodId p : rs.pods) {
+  for (const PodId p : rs.pods) {
     const Pod& pod = pods_[index_of(p)];
     ++per_node[pod.bound ? pod.node : kNoNode];
   }
   std::vector<DeletionCandidate> candidates;
-  for (PodId p : rs.pods) {
+  for (const PodId p : rs.pods) {
     const Pod& pod = pods_[index_of(p)];
     DeletionCandidate c;
     c.pod = p;
@@ -161,7 +162,7 @@ void Cluster::scale_down(ReplicaSetId rsid, std::size_t count) {
     c.uid = pod.uid;
     candidates.push_back(c);
   }
-  for (PodId victim : pods_to_delete(std::move(candidates), count, sim_.now())) {
+  for (const PodId victim : pods_to_delete(std::move(candidates), count, sim_.now())) {
     std::erase(rs.pods, victim);
     // upstream DeletePod: "Deleted pod: %v".
     log(ObjectKind::kReplicaSet, rs.namespace_ + "/" + rs.name, EventReason::kSuccessfulDelete,

@@ -54,7 +54,11 @@ void Cluster::request_scheduling() {
 // each seeing the ones assumed before it.
 void Cluster::drain_queue() {
   drain_pending_ = false;
-  while (const std::optional<PodId> pod = queue_.pop()) schedule_one(*pod);
+  for (;;) {
+    const std::optional<PodId> pod = queue_.pop();
+    if (!pod.has_value()) break;
+    schedule_one(*pod);
+  }
   arm_backoff_flush();
   arm_leftover_flush();
 }
@@ -144,7 +148,7 @@ void Cluster::forget_assumed(PodId pod) {
 void Cluster::on_node_added(NodeId node) {
   const sched::Node& n = sched_nodes_[index_of(node)];
   const std::vector<PodId> waiting(queue_.unschedulable().begin(), queue_.unschedulable().end());
-  for (PodId pod : waiting) {
+  for (const PodId pod : waiting) {
     const Pod& p = pods_[index_of(pod)];
     const sched::Pod& sp = replica_sets_[index_of(p.replica_set)].scheduler_template;
     if (node_may_help(sp, n, p.unschedulable_plugins, options_.scheduler)) {
@@ -159,7 +163,7 @@ void Cluster::on_node_added(NodeId node) {
 // deleted pod's requests are freed); no other filter plugin here watches pods.
 void Cluster::on_assigned_pod_deleted() {
   const std::vector<PodId> waiting(queue_.unschedulable().begin(), queue_.unschedulable().end());
-  for (PodId pod : waiting) {
+  for (const PodId pod : waiting) {
     if (pods_[index_of(pod)].unschedulable_plugins & kPluginBitNodeResourcesFit) {
       queue_.activate(pod, sim_.now());
     }

@@ -142,10 +142,10 @@ std::size_t SchedulingQueue::flush_backoff_completed(Time now) {
 
 std::size_t SchedulingQueue::flush_unschedulable_leftover(Time now) {
   std::vector<PodId> due;
-  for (PodId pod : unschedulable_) {
+  for (const PodId pod : unschedulable_) {
     if (now - info(pod).timestamp > config_.max_in_unschedulable) due.push_back(pod);
   }
-  for (PodId pod : due) activate(pod, now);
+  for (const PodId pod : due) activate(pod, now);
   return due.size();
 }
 

@@ -185,5 +185,31 @@ TEST(ClusterDeterminism, AnotherSeedAnotherLog) {
   }
 }
 
+// With random timings the seed moves the timeline as well: each pod draws
+// its pull, start and propagation times from its own stream.
+TEST(ClusterDeterminism, RandomTimingsFollowTheSeed) {
+  scenario::Scenario s = platform2();
+  s.timings.image_pull_ms = *scenario::Distribution::create(
+      {.kind = scenario::DistributionKind::kLogNormal, .mean = 5000, .sd = 2000});
+  s.timings.endpoint_propagation_ms = *scenario::Distribution::create(
+      {.kind = scenario::DistributionKind::kExponential, .mean = 1000});
+  const auto run = [](const scenario::Scenario& sc) {
+    Simulator sim;
+    Cluster c(sim, sc);
+    c.set_replicas(deployment(c, "order-service"), 5);
+    sim.run_until(kTimeZero + 120s);
+    c.set_replicas(deployment(c, "order-service"), 1);
+    sim.run_until(kTimeZero + 240s);
+    std::vector<Time> ready;
+    for (const Pod& p : c.pods()) ready.push_back(p.ready_since);
+    return std::make_pair(dump(c), ready);
+  };
+  const auto a = run(s);
+  EXPECT_EQ(a, run(s));
+  s.seed = 7;
+  const auto b = run(s);
+  EXPECT_NE(a.second, b.second);
+}
+
 }  // namespace
 }  // namespace ksim::cluster

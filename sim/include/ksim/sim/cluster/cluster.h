@@ -110,6 +110,7 @@ class Cluster {
 
   // replica_set.cpp: Deployments, ReplicaSets, pod creation and deletion
   void build_workloads(const scenario::Scenario& s);
+  [[nodiscard]] ReplicaSet make_replica_set(const manifest::Deployment& d, DeploymentId did) const;
   void build_services(const scenario::Scenario& s);
   void sync_replica_set(ReplicaSetId rs);
   PodId create_pod(ReplicaSetId rs);
