@@ -9,14 +9,6 @@
 namespace ksim::control::hpa::upstream {
 namespace {
 
-using CS = ConditionStatus;
-constexpr CS T = CS::kTrue;
-constexpr CS F = CS::kFalse;
-
-std::vector<std::int64_t> req(std::size_t n, std::int64_t milli = 1000) {
-  return std::vector<std::int64_t>(n, milli);
-}
-
 const std::vector<Cond> kDisabled{{"AbleToScale", T, "SucceededGetScale"},
                                   {"ScalingActive", F, "ScalingDisabled"}};
 std::vector<Cond> inactive(const char* reason) {

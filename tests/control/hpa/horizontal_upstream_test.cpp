@@ -9,13 +9,6 @@
 namespace ksim::control::hpa::upstream {
 namespace {
 
-using CS = ConditionStatus;
-constexpr CS T = CS::kTrue;
-constexpr CS F = CS::kFalse;
-
-std::vector<std::int64_t> req(std::size_t n, std::int64_t milli = 1000) {
-  return std::vector<std::int64_t>(n, milli);
-}
 const std::vector<std::int64_t> kUneven{900, 1000, 1100};  // 0.9, 1.0, 1.1
 
 struct Row {

@@ -93,6 +93,15 @@ ScalingRules scaling_rules(std::int32_t pods, std::int32_t pods_period, std::int
 /// than the sync, as upstream's time.Now() is).
 std::vector<ScaleEvent> uniform_events(const std::vector<int>& raw, int period);
 
+// Shorthands the transcribed upstream tables share.
+using CS = ConditionStatus;
+inline constexpr CS T = CS::kTrue;
+inline constexpr CS F = CS::kFalse;
+/// `n` containers' requests of `milli` each (upstream's reportedCPURequests).
+inline std::vector<std::int64_t> req(std::size_t n, std::int64_t milli = 1000) {
+  return std::vector<std::int64_t>(n, milli);
+}
+
 inline bool operator==(const Cond& a, const Cond& b) {
   return a.type == b.type && a.status == b.status && a.reason == b.reason;
 }
