@@ -50,6 +50,7 @@ void Cluster::apply_visibility(PodId pod, bool visible) {
     } else {
       std::erase_if(svc.visible, [pod](const Endpoint& e) { return e.pod == pod; });
     }
+    ++svc.visible_version;
     log(ObjectKind::kService, svc.namespace_ + "/" + svc.name,
         visible ? EventReason::kEndpointReady : EventReason::kEndpointRemoved, what);
   }

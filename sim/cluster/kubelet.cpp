@@ -141,6 +141,7 @@ void Cluster::pod_gone(PodId pod) {
           "terminated after " + format_duration(sim_.now() - p.deleted) + "; removed from " +
               nodes_[index_of(p.node)].name);
   on_assigned_pod_deleted();
+  if (observer_ != nullptr) observer_->on_pod_gone(pod);
 }
 
 }  // namespace ksim::cluster

@@ -72,6 +72,7 @@ TEST(ClusterEndpoints, RemovedAtOnceHiddenAfterThePropagationDelay) {
   const auto removed = events_of(c, EventReason::kEndpointRemoved, "shop/order-service");
   ASSERT_EQ(removed.size(), 1u);
   EXPECT_EQ(removed[0].time, kTimeZero + 62500ms);
+  EXPECT_EQ(c.service(s).visible_version, 3u);  // two shown, one hidden
   // The replacement, created at 60 s, joins: pull 5 s, start 1 s, 2.5 s later visible.
   sim.run_until(kTimeZero + 68500ms);
   EXPECT_EQ(c.service(s).visible.size(), 2u);
@@ -107,6 +108,28 @@ TEST(ClusterEndpoints, ChangesOfOnePodStayInOrder) {
     EXPECT_NE(hidden, kTimeMax) << name;
     EXPECT_FALSE(p.endpoint_visible) << name;
   }
+}
+
+// The observer hears of a pod's end when its grace period is over, once.
+TEST(ClusterEndpoints, ObserverHearsWhenAPodIsGone) {
+  struct Recorder : ClusterObserver {
+    Simulator* sim = nullptr;
+    std::vector<std::pair<PodId, Time>> gone;
+    void on_pod_gone(PodId pod) override { gone.emplace_back(pod, sim->now()); }
+  } recorder;
+  Simulator sim;
+  recorder.sim = &sim;
+  Cluster c(sim, platform2());
+  c.set_observer(&recorder);
+  sim.run_until(kTimeZero + 60s);
+  const PodId victim = c.active_pods(deployment(c, "order-service")).at(0);
+  c.delete_pod(victim);
+  sim.run_until(kTimeZero + 89s);
+  EXPECT_TRUE(recorder.gone.empty());
+  sim.run_until(kTimeZero + 200s);
+  ASSERT_EQ(recorder.gone.size(), 1u);
+  EXPECT_EQ(recorder.gone[0].first, victim);
+  EXPECT_EQ(recorder.gone[0].second, kTimeZero + 90s);  // terminationGracePeriodSeconds 30
 }
 
 }  // namespace

@@ -37,6 +37,17 @@
 
 namespace ksim::cluster {
 
+/// What the models riding on the cluster (traffic, metrics) must hear at
+/// once rather than find out later. Called from inside the cluster's events;
+/// an observer must not call back into the Cluster's mutators.
+class ClusterObserver {
+ public:
+  virtual ~ClusterObserver() = default;
+  /// The pod's containers are gone (end of its grace period, or deletion
+  /// before any container started): whatever it was serving is lost.
+  virtual void on_pod_gone(PodId pod) = 0;
+};
+
 struct ClusterOptions {
   /// KubeSchedulerConfiguration; the default is upstream's.
   control::scheduler::SchedulerConfig scheduler;
@@ -61,6 +72,10 @@ class Cluster {
   /// The Deployment's spec.replicas (the HPA's scale subresource): the
   /// ReplicaSet follows at once. Precondition: replicas >= 0.
   void set_replicas(DeploymentId deployment, std::int32_t replicas);
+
+  /// Registers the (single) observer; nullptr removes it. It must outlive
+  /// the Cluster or be removed first.
+  void set_observer(ClusterObserver* observer) { observer_ = observer; }
 
   /// `kubectl delete pod`: graceful deletion; the ReplicaSet replaces it.
   /// Deleting a terminating or gone pod does nothing.
@@ -174,6 +189,7 @@ class Cluster {
   EventHandle leftover_flush_;
 
   EventLog events_;
+  ClusterObserver* observer_ = nullptr;
 };
 
 }  // namespace ksim::cluster

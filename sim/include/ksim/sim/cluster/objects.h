@@ -124,6 +124,9 @@ struct Service {
   /// What consumers (kube-proxy, ingress controllers) see: the same after the
   /// endpoint propagation delay.
   std::vector<Endpoint> visible;
+  /// Bumped on every change of `visible`, so a consumer can cache what it
+  /// derives from the list (a balancer's ring) and notice when it is stale.
+  std::uint64_t visible_version = 0;
 };
 
 /// "10.1.0.7".
