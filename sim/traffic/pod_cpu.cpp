@@ -1,0 +1,132 @@
+// Processor sharing under a CFS quota (pod_cpu.h). The state moves from
+// segment to segment: a segment ends at `now`, at the end of the CFS period,
+// or when the quota runs out, and within one the rate of every job is fixed.
+#include "ksim/sim/traffic/pod_cpu.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "ksim/sim/kernel/check.h"
+
+namespace ksim::traffic {
+namespace {
+
+// A job whose demand is met to within this much service (µs) is done: the
+// event times are rounded up to the microsecond, the service is a double.
+constexpr double kEpsilonUs = 1e-3;
+
+Duration ceil_us(double us) { return Duration{static_cast<std::int64_t>(std::ceil(us))}; }
+
+}  // namespace
+
+PodCpu::PodCpu(const Config& config, Time start)
+    : config_(config), start_(start), t_(start), period_start_(start) {
+  KSIM_CHECK(config.parallelism > 0, "PodCpu: parallelism must be > 0");
+  KSIM_CHECK(config.period.count() > 0, "PodCpu: period must be > 0");
+  quota_us_ = config.limit_cores * static_cast<double>(config.period.count());
+}
+
+double PodCpu::cores_in_use() const {
+  return std::min(static_cast<double>(heap_.size()), config_.parallelism);
+}
+
+// Jumps to the period holding `now` when nothing happened in between (idle,
+// or running below the quota for whole periods, see advance).
+void PodCpu::roll_period(Time now) {
+  const auto k = (now - start_) / config_.period;
+  period_start_ = start_ + k * config_.period;
+  used_us_ = 0;
+  throttled_ = false;
+}
+
+void PodCpu::advance(Time now) {
+  KSIM_CHECK(now >= t_, "PodCpu::advance: time went backwards");
+  while (t_ < now) {
+    const Time period_end = period_start_ + config_.period;
+    if (heap_.empty()) {
+      if (now >= period_end) roll_period(now);
+      t_ = now;
+      break;
+    }
+    const Time seg_end = std::min(now, period_end);
+    if (!throttled_) {
+      const double cores = cores_in_use();
+      const double rate = cores / static_cast<double>(heap_.size());  // per job
+      const double dt = static_cast<double>((seg_end - t_).count());
+      const double left = quota_us_ - used_us_;
+      if (quota_us_ > 0 && left <= cores * dt) {
+        // The quota runs out inside the segment: throttled until the period
+        // ends (the rest of the segment is lost time).
+        const double run = left / cores;
+        virtual_us_ += rate * run;
+        used_us_ = quota_us_;
+        total_us_ += left;
+        throttled_ = true;
+        ++nr_throttled_;
+      } else {
+        virtual_us_ += rate * dt;
+        used_us_ += cores * dt;
+        total_us_ += cores * dt;
+      }
+    }
+    t_ = seg_end;
+    if (t_ == period_end) {
+      period_start_ = period_end;
+      used_us_ = 0;
+      throttled_ = false;
+      // Whole periods that cannot exhaust the quota are one segment each:
+      // take them in one step (a long job below its limit).
+      const double cores = cores_in_use();
+      const auto whole = (now - t_) / config_.period;
+      if (whole > 0 &&
+          (quota_us_ == 0 || cores * static_cast<double>(config_.period.count()) < quota_us_)) {
+        const double dt = static_cast<double>((whole * config_.period).count());
+        virtual_us_ += cores / static_cast<double>(heap_.size()) * dt;
+        total_us_ += cores * dt;
+        t_ += whole * config_.period;
+        period_start_ = t_;
+      }
+    }
+  }
+}
+
+void PodCpu::add(Time now, std::uint32_t job, double cpu_us) {
+  advance(now);
+  heap_.push_back(Entry{virtual_us_ + std::max(cpu_us, 0.0), seq_++, job});
+  std::push_heap(heap_.begin(), heap_.end(), later);
+}
+
+void PodCpu::take_finished(std::vector<std::uint32_t>& out) {
+  while (!heap_.empty() && heap_.front().finish <= virtual_us_ + kEpsilonUs) {
+    out.push_back(heap_.front().job);
+    std::pop_heap(heap_.begin(), heap_.end(), later);
+    heap_.pop_back();
+  }
+}
+
+void PodCpu::clear(std::vector<std::uint32_t>& out) {
+  std::sort(heap_.begin(), heap_.end(), [](const Entry& a, const Entry& b) { return later(b, a); });
+  for (const Entry& e : heap_) out.push_back(e.job);
+  heap_.clear();
+}
+
+Time PodCpu::next_event() const {
+  if (heap_.empty()) return kTimeMax;
+  const Time period_end = period_start_ + config_.period;
+  if (throttled_) return period_end;
+  const double cores = cores_in_use();
+  const double rate = cores / static_cast<double>(heap_.size());
+  const double need = std::max(heap_.front().finish - virtual_us_, 0.0);
+  Time next = t_ + ceil_us(need / rate);
+  if (quota_us_ > 0) {
+    const Time exhausted = t_ + ceil_us((quota_us_ - used_us_) / cores);
+    if (exhausted < period_end) next = std::min(next, exhausted);
+    // A fresh quota can run out again only when the rate exceeds the limit.
+    if (next > period_end && cores * static_cast<double>(config_.period.count()) >= quota_us_) {
+      next = period_end;
+    }
+  }
+  return next;
+}
+
+}  // namespace ksim::traffic
