@@ -95,6 +95,7 @@ void Cluster::container_started(PodId pod) {
   }
   p.phase = PodPhase::kRunning;
   p.stage = PodStage::kRunning;
+  p.started = sim_.now();
   p.next = sim_.schedule_at(std::max(sim_.now(), p.ready_at), [this, pod] { pod_ready(pod); });
 }
 

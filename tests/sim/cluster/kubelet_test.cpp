@@ -81,7 +81,8 @@ TEST(ClusterKubelet, LatestTagIsAlwaysPulled) {
 
 // Containers start one after the other, each after its own pull; the pod is
 // Ready when the last readiness probe passes: sidecar (no probe) started at
-// 6 s, app pulled 6-11 s, started 12 s, initialDelay 20 s: Ready at 32 s.
+// 6 s, app pulled 6-11 s, started 12 s (the pod's start), initialDelay 20 s:
+// Ready at 32 s.
 TEST(ClusterKubelet, ContainersStartInOrder) {
   scenario::Scenario s = platform2();
   manifest::Deployment& d = s.manifests.deployments.front();
@@ -100,6 +101,7 @@ TEST(ClusterKubelet, ContainersStartInOrder) {
   EXPECT_EQ(started[0].message, "Started container sidecar");
   EXPECT_EQ(started[0].time, kTimeZero + 6s);
   EXPECT_EQ(started[1].time, kTimeZero + 12s);
+  EXPECT_EQ(c.pod(p).started, kTimeZero + 12s);  // the last container's start
   EXPECT_EQ(c.pod(p).ready_since, kTimeZero + 32s);
   c.delete_pod(p);
   EXPECT_EQ(events_of(c, EventReason::kKilling, obj(c, p)).size(), 2u);

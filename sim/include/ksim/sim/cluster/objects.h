@@ -61,6 +61,11 @@ struct Pod {
   Time deleted{};      // deletionTimestamp (when terminating or gone)
   std::int32_t restarts = 0;
   std::uint32_t containers_started = 0;
+  /// When the last container started (phase Running); kTimeZero before.
+  /// metrics-server reads it as container_start_time_seconds and the HPA as
+  /// status.startTime (upstream sets startTime earlier, when the kubelet
+  /// first syncs the pod, before its image pulls).
+  Time started{};
   Time ready_at{};  // when the last readiness probe needed passes
   /// While unschedulable: the PodScheduled=False condition's message and the
   /// filter plugins that rejected nodes (bits of kPluginBit*).
