@@ -1,5 +1,6 @@
-// Cluster construction, nodes and the event log; the other parts live in
-// replica_set.cpp, scheduler.cpp, kubelet.cpp and endpoints.cpp.
+// Cluster construction, nodes, the event log and lookups; the other parts
+// live in pod_owner.cpp, replica_set.cpp, stateful_set.cpp, disruption.cpp,
+// scheduler.cpp, kubelet.cpp and endpoints.cpp.
 #include "ksim/sim/cluster/cluster.h"
 
 #include <algorithm>
@@ -24,7 +25,9 @@ Cluster::Cluster(Simulator& sim, const scenario::Scenario& scenario, ClusterOpti
           options_.pop_from_backoff_q, SchedulingQueueConfig{}.max_in_unschedulable}) {
   build_nodes(scenario);
   build_services(scenario);
+  build_pdbs(scenario);
   build_workloads(scenario);
+  build_statefulsets(scenario);
 }
 
 std::string_view Cluster::zone_name(ZoneId z) const {
@@ -104,38 +107,62 @@ void Cluster::log_pod(PodId pod, EventReason reason, std::string message) {
   log(ObjectKind::kPod, p.namespace_ + "/" + p.name, reason, std::move(message));
 }
 
-std::optional<DeploymentId> Cluster::find_deployment(std::string_view ns,
-                                                     std::string_view name) const {
-  for (std::size_t i = 0; i < deployments_.size(); ++i) {
-    if (deployments_[i].namespace_ == ns && deployments_[i].name == name) {
-      return id_at<DeploymentId>(i);
-    }
+namespace {
+
+// The index of the object named ns/name in `objects`, if any.
+template <class Id, class T>
+std::optional<Id> find_named(const std::vector<T>& objects, std::string_view ns,
+                             std::string_view name) {
+  for (std::size_t i = 0; i < objects.size(); ++i) {
+    if (objects[i].namespace_ == ns && objects[i].name == name) return id_at<Id>(i);
   }
   return std::nullopt;
+}
+
+}  // namespace
+
+std::optional<DeploymentId> Cluster::find_deployment(std::string_view ns,
+                                                     std::string_view name) const {
+  return find_named<DeploymentId>(deployments_, ns, name);
 }
 
 std::optional<ServiceId> Cluster::find_service(std::string_view ns, std::string_view name) const {
-  for (std::size_t i = 0; i < services_.size(); ++i) {
-    if (services_[i].namespace_ == ns && services_[i].name == name) return id_at<ServiceId>(i);
-  }
-  return std::nullopt;
+  return find_named<ServiceId>(services_, ns, name);
 }
 
-std::optional<PodId> Cluster::find_pod(std::string_view ns, std::string_view name) const {
-  for (std::size_t i = 0; i < pods_.size(); ++i) {
-    if (pods_[i].namespace_ == ns && pods_[i].name == name) return id_at<PodId>(i);
-  }
-  return std::nullopt;
+std::optional<StatefulSetId> Cluster::find_statefulset(std::string_view ns,
+                                                       std::string_view name) const {
+  return find_named<StatefulSetId>(statefulsets_, ns, name);
+}
+
+std::optional<PdbId> Cluster::find_pdb(std::string_view ns, std::string_view name) const {
+  return find_named<PdbId>(pdbs_, ns, name);
 }
 
 const std::vector<PodId>& Cluster::active_pods(DeploymentId d) const {
   return replica_sets_[index_of(deployments_[index_of(d)].replica_set)].pods;
 }
 
-std::int32_t Cluster::ready_replicas(DeploymentId d) const {
+const std::vector<PodId>& Cluster::active_pods(StatefulSetId s) const {
+  return statefulsets_[index_of(s)].pods;
+}
+
+namespace {
+
+std::int32_t count_ready(std::span<const Pod> pods, const std::vector<PodId>& ids) {
   std::int32_t n = 0;
-  for (const PodId p : active_pods(d)) n += pods_[index_of(p)].ready() ? 1 : 0;
+  for (const PodId p : ids) n += pods[index_of(p)].ready() ? 1 : 0;
   return n;
+}
+
+}  // namespace
+
+std::int32_t Cluster::ready_replicas(DeploymentId d) const {
+  return count_ready(pods_, active_pods(d));
+}
+
+std::int32_t Cluster::ready_replicas(StatefulSetId s) const {
+  return count_ready(pods_, active_pods(s));
 }
 
 }  // namespace ksim::cluster

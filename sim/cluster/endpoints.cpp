@@ -1,4 +1,4 @@
-// EndpointSlices of the Services (cluster-facts D.5): a pod is a ready
+// Services and their EndpointSlices (cluster-facts D.5): a pod is a ready
 // endpoint of every Service selecting it from the moment it is Ready until
 // its deletion starts (terminating endpoints are not ready). Consumers
 // (kube-proxy rules, ingress controllers) see each change after the
@@ -11,6 +11,15 @@
 
 namespace ksim::cluster {
 
+// Every Service but ExternalName ones manages endpoints; a headless Service
+// (clusterIP: None) too: only its ClusterIP is missing.
+void Cluster::build_services(const scenario::Scenario& s) {
+  for (const manifest::Service& svc : s.manifests.services) {
+    if (svc.type == manifest::ServiceType::kExternalName) continue;
+    services_.push_back(Service{svc.meta.name, svc.meta.namespace_, svc.selector, {}, {}});
+  }
+}
+
 Endpoint Cluster::endpoint_of(PodId pod) const {
   const Pod& p = pods_[index_of(pod)];
   return Endpoint{pod, p.node, nodes_[index_of(p.node)].zone, p.ip};
@@ -18,13 +27,13 @@ Endpoint Cluster::endpoint_of(PodId pod) const {
 
 void Cluster::add_endpoints(PodId pod) {
   const Endpoint ep = endpoint_of(pod);
-  for (const ServiceId s : replica_sets_[index_of(pods_[index_of(pod)].replica_set)].services) {
+  for (const ServiceId s : owner_of(pods_[index_of(pod)]).services) {
     services_[index_of(s)].ready.push_back(ep);
   }
 }
 
 void Cluster::remove_endpoints(PodId pod) {
-  for (const ServiceId s : replica_sets_[index_of(pods_[index_of(pod)].replica_set)].services) {
+  for (const ServiceId s : owner_of(pods_[index_of(pod)]).services) {
     std::erase_if(services_[index_of(s)].ready, [pod](const Endpoint& e) { return e.pod == pod; });
   }
 }
@@ -43,7 +52,7 @@ void Cluster::apply_visibility(PodId pod, bool visible) {
   const Endpoint ep = endpoint_of(pod);
   const std::string what = p.name + " " + format_ip(p.ip) + " on " + nodes_[index_of(p.node)].name +
                            (ep.zone == kNoZone ? "" : " (" + zones_[index_of(ep.zone)] + ")");
-  for (const ServiceId s : replica_sets_[index_of(p.replica_set)].services) {
+  for (const ServiceId s : owner_of(p).services) {
     Service& svc = services_[index_of(s)];
     if (visible) {
       svc.visible.push_back(ep);

@@ -1,5 +1,6 @@
 // Reason names of the cluster event log (upstream: pkg/kubelet/events
-// event.go, the scheduler's and the workload controllers' Eventf calls).
+// event.go, the scheduler's and the workload controllers' Eventf calls;
+// statefulset stateful_pod_control.go recordPodEvent and recordClaimEvent).
 #include "ksim/sim/cluster/event_log.h"
 
 namespace ksim::cluster {
@@ -66,6 +67,8 @@ std::string_view kind_name(ObjectKind k) {
       return "Deployment";
     case ObjectKind::kService:
       return "Service";
+    case ObjectKind::kStatefulSet:
+      return "StatefulSet";
   }
   return "";
 }

@@ -11,7 +11,7 @@
 namespace ksim::cluster {
 namespace {
 
-const ContainerPlan& current(const Pod& p, const ReplicaSet& rs) {
+const ContainerPlan& current(const Pod& p, const PodOwner& rs) {
   KSIM_CHECK(p.containers_started < rs.containers.size(), "kubelet: no container left to start");
   return rs.containers[p.containers_started];
 }
@@ -33,7 +33,7 @@ std::optional<Time> image_ready_at(const Node& n, const std::string& image) {
 // image whose layers another pull has fetched by then takes no time.
 void Cluster::start_next_container(PodId pod) {
   Pod& p = pods_[index_of(pod)];
-  const ContainerPlan& c = current(p, replica_sets_[index_of(p.replica_set)]);
+  const ContainerPlan& c = current(p, owner_of(p));
   Node& n = nodes_[index_of(p.node)];
   const Time now = sim_.now();
   const std::optional<Time> cached = image_ready_at(n, c.image);
@@ -59,7 +59,7 @@ void Cluster::start_next_container(PodId pod) {
 // container start time.
 void Cluster::container_pulled(PodId pod, Time requested, Time pull_started) {
   Pod& p = pods_[index_of(pod)];
-  const ContainerPlan& c = current(p, replica_sets_[index_of(p.replica_set)]);
+  const ContainerPlan& c = current(p, owner_of(p));
   const Time now = sim_.now();
   if (pull_started != requested || now != requested) {
     // upstream: "Successfully pulled image %q in %v (%v including waiting).
@@ -84,7 +84,7 @@ void Cluster::container_pulled(PodId pod, Time requested, Time pull_started) {
 // ready when it runs. The pod is Ready when every container is.
 void Cluster::container_started(PodId pod) {
   Pod& p = pods_[index_of(pod)];
-  const ReplicaSet& rs = replica_sets_[index_of(p.replica_set)];
+  const PodOwner& rs = owner_of(p);
   const ContainerPlan& c = current(p, rs);
   log_pod(pod, EventReason::kStarted, "Started container " + c.name);
   p.ready_at = std::max(p.ready_at, sim_.now() + c.ready_after_start);
@@ -106,6 +106,8 @@ void Cluster::pod_ready(PodId pod) {
   log_pod(pod, EventReason::kPodReady, "Ready condition is True: readiness probe succeeded");
   add_endpoints(pod);
   propagate(pod, true);
+  // An OrderedReady StatefulSet waits for this to create the next ordinal.
+  if (p.owner_kind == OwnerKind::kStatefulSet) request_statefulset_sync(p.stateful_set);
 }
 
 // Graceful termination (cluster-facts F.3): the pod leaves the ready
@@ -114,7 +116,7 @@ void Cluster::pod_ready(PodId pod) {
 // no container started yet has nothing to stop and goes at once.
 void Cluster::terminate(PodId pod) {
   Pod& p = pods_[index_of(pod)];
-  const ReplicaSet& rs = replica_sets_[index_of(p.replica_set)];
+  const PodOwner& rs = owner_of(p);
   const bool was_ready = p.ready();
   sim_.cancel(p.next);
   p.stage = PodStage::kTerminating;
@@ -141,6 +143,7 @@ void Cluster::pod_gone(PodId pod) {
   log_pod(pod, EventReason::kPodDeleted,
           "terminated after " + format_duration(sim_.now() - p.deleted) + "; removed from " +
               nodes_[index_of(p.node)].name);
+  pod_object_gone(pod);
   on_assigned_pod_deleted();
   if (observer_ != nullptr) observer_->on_pod_gone(pod);
 }

@@ -89,10 +89,23 @@ std::string random_suffix(Rng& rng, int n) {
   return out;
 }
 
-std::string pod_template_hash(const manifest::Deployment& d) {
-  std::string key = d.meta.namespace_ + "/" + d.meta.name;
-  for (const auto& c : d.template_.containers) key += "/" + c.image;
+namespace {
+
+// Stands in for the hash of the whole template (see pod_template.h).
+std::string template_hash(const manifest::ObjectMeta& meta, const manifest::PodTemplate& t) {
+  std::string key = meta.namespace_ + "/" + meta.name;
+  for (const auto& c : t.containers) key += "/" + c.image;
   return safe_encode(std::to_string(fnv32a(key)));
+}
+
+}  // namespace
+
+std::string pod_template_hash(const manifest::Deployment& d) {
+  return template_hash(d.meta, d.template_);
+}
+
+std::string controller_revision_hash(const manifest::StatefulSet& s) {
+  return s.meta.name + "-" + template_hash(s.meta, s.template_);
 }
 
 sched::Pod scheduler_pod(const manifest::PodTemplate& t, std::string_view ns) {

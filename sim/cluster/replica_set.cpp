@@ -4,33 +4,12 @@
 // surplus deleted in getPodsToDelete order. The controllers' own latencies
 // (milliseconds) are not modelled: a change takes effect at once.
 #include <algorithm>
-#include <chrono>
 #include <map>
 
 #include "ksim/sim/cluster/cluster.h"
 #include "ksim/sim/kernel/check.h"
 
 namespace ksim::cluster {
-namespace {
-
-// A Service's spec.selector selects the pods carrying every one of its labels
-// (an empty selector manages no endpoints).
-bool selects(const manifest::LabelMap& selector, const manifest::LabelMap& labels) {
-  if (selector.empty()) return false;
-  return std::all_of(selector.begin(), selector.end(), [&labels](const auto& kv) {
-    const auto it = labels.find(kv.first);
-    return it != labels.end() && it->second == kv.second;
-  });
-}
-
-}  // namespace
-
-void Cluster::build_services(const scenario::Scenario& s) {
-  for (const manifest::Service& svc : s.manifests.services) {
-    if (svc.type == manifest::ServiceType::kExternalName) continue;
-    services_.push_back(Service{svc.meta.name, svc.meta.namespace_, svc.selector, {}, {}});
-  }
-}
 
 // The Deployment's ReplicaSet: its name, pods and selector carry the
 // pod-template-hash label (deployment util SetNewReplicaSetAnnotations /
@@ -45,22 +24,7 @@ ReplicaSet Cluster::make_replica_set(const manifest::Deployment& d, DeploymentId
   rs.pod_labels["pod-template-hash"] = hash;
   manifest::LabelSelector rs_selector = d.selector;
   rs_selector.match_labels["pod-template-hash"] = hash;
-  std::vector<const manifest::LabelMap*> selecting;
-  for (std::size_t i = 0; i < services_.size(); ++i) {
-    if (services_[i].namespace_ == rs.namespace_ && selects(services_[i].selector, rs.pod_labels)) {
-      rs.services.push_back(id_at<ServiceId>(i));
-      selecting.push_back(&services_[i].selector);
-    }
-  }
-  rs.scheduler_template = scheduler_pod(d.template_, rs.namespace_);
-  rs.scheduler_template.labels = rs.pod_labels;
-  rs.scheduler_template.spread_selector = default_spread_selector(selecting, rs_selector);
-  for (const manifest::Container& c : d.template_.containers) {
-    rs.containers.push_back(container_plan(c, timings_.readiness_probe));
-  }
-  KSIM_CHECK(!rs.containers.empty(), "cluster: a Deployment's pod template has no container");
-  rs.grace = timings_.termination_grace.value_or(
-      std::chrono::seconds{d.template_.termination_grace_period_seconds});
+  init_pod_owner(rs, d.template_, rs_selector);
   rs.rng = streams_.stream("replicaset/" + rs.namespace_ + "/" + rs.name);
   return rs;
 }
@@ -114,27 +78,15 @@ PodId Cluster::create_pod(ReplicaSetId rsid) {
   ReplicaSet& rs = replica_sets_[index_of(rsid)];
   // generateName "<replicaset>-" plus utilrand.String(5); the API server
   // rejects a taken name and the controller retries with a new one.
-  std::string name;
-  do {
-    name = rs.name + "-" + random_suffix(rs.rng);
-  } while (!pod_names_.insert(rs.namespace_ + "/" + name).second);
-
-  const auto id = id_at<PodId>(pods_.size());
   Pod p;
-  p.name = name;
-  p.namespace_ = rs.namespace_;
+  do {
+    p.name = rs.name + "-" + random_suffix(rs.rng);
+  } while (pod_name_taken(rs.namespace_, p.name));
   p.replica_set = rsid;
-  p.uid = rs.rng.next();
-  p.created = sim_.now();
-  p.endpoint_change_at = sim_.now();
-  p.rng = streams_.stream("pod/" + rs.namespace_ + "/" + name);
-  pods_.push_back(std::move(p));
-  rs.pods.push_back(id);
+  const PodId id = create_pod_object(rs, std::move(p));
   // upstream CreatePods: "Created pod: %v".
   log(ObjectKind::kReplicaSet, rs.namespace_ + "/" + rs.name, EventReason::kSuccessfulCreate,
-      "Created pod: " + name);
-  queue_.add(id, sim_.now());
-  request_scheduling();
+      "Created pod: " + pods_[index_of(id)].name);
   return id;
 }
 
@@ -168,45 +120,6 @@ void Cluster::scale_down(ReplicaSetId rsid, std::size_t count) {
     log(ObjectKind::kReplicaSet, rs.namespace_ + "/" + rs.name, EventReason::kSuccessfulDelete,
         "Deleted pod: " + pods_[index_of(victim)].name);
     delete_pod_object(victim);
-  }
-}
-
-void Cluster::delete_pod(PodId pod) {
-  const Pod& p = pods_[index_of(pod)];
-  if (!p.active()) return;
-  const ReplicaSetId rsid = p.replica_set;
-  std::erase(replica_sets_[index_of(rsid)].pods, pod);
-  delete_pod_object(pod);
-  sync_replica_set(rsid);
-}
-
-// The API server's graceful deletion (pod strategy CheckGracefulDelete): a pod
-// not bound to a node is deleted at once; a bound one gets its grace period
-// and the kubelet terminates it.
-void Cluster::delete_pod_object(PodId pod) {
-  Pod& p = pods_[index_of(pod)];
-  switch (p.stage) {
-    case PodStage::kPending:
-      queue_.remove(pod);
-      p.deleted = sim_.now();
-      p.stage = PodStage::kGone;
-      log_pod(pod, EventReason::kPodDeleted, "deleted before it was scheduled");
-      break;
-    case PodStage::kBinding:
-      sim_.cancel(p.next);  // the scheduler's binding fails: the pod is gone
-      forget_assumed(pod);
-      p.deleted = sim_.now();
-      p.stage = PodStage::kGone;
-      log_pod(pod, EventReason::kPodDeleted, "deleted before its binding");
-      break;
-    case PodStage::kStarting:
-    case PodStage::kRunning:
-    case PodStage::kReady:
-      terminate(pod);
-      break;
-    case PodStage::kTerminating:
-    case PodStage::kGone:
-      break;
   }
 }
 

@@ -65,7 +65,7 @@ void Cluster::drain_queue() {
 
 void Cluster::schedule_one(PodId pod) {
   const Pod& p = pods_[index_of(pod)];
-  sched::Pod sp = replica_sets_[index_of(p.replica_set)].scheduler_template;
+  sched::Pod sp = owner_of(p).scheduler_template;
   sp.name = p.name;
   const sched::ScheduleDecision d =
       sched::schedule_pod(sp, sched_nodes_, options_.scheduler, next_start_index_);
@@ -98,7 +98,7 @@ void Cluster::schedule_one(PodId pod) {
 // and binds asynchronously; the binding lands after the scheduling latency.
 void Cluster::assume(PodId pod, NodeId node) {
   Pod& p = pods_[index_of(pod)];
-  const ReplicaSet& rs = replica_sets_[index_of(p.replica_set)];
+  const PodOwner& rs = owner_of(p);
   queue_.done(pod);
   p.node = node;
   p.stage = PodStage::kBinding;
@@ -150,7 +150,7 @@ void Cluster::on_node_added(NodeId node) {
   const std::vector<PodId> waiting(queue_.unschedulable().begin(), queue_.unschedulable().end());
   for (const PodId pod : waiting) {
     const Pod& p = pods_[index_of(pod)];
-    const sched::Pod& sp = replica_sets_[index_of(p.replica_set)].scheduler_template;
+    const sched::Pod& sp = owner_of(p).scheduler_template;
     if (node_may_help(sp, n, p.unschedulable_plugins, options_.scheduler)) {
       queue_.activate(pod, sim_.now());
     }

@@ -8,14 +8,21 @@
 //   nodes         Ready when created (node groups at the start, add_node later)
 //   Deployment    one ReplicaSet; set_replicas scales it ("ScalingReplicaSet")
 //   ReplicaSet    creates pods, deletes them in getPodsToDelete order (delete_order.h)
+//   StatefulSet   pods "<name>-<ordinal>", OrderedReady or Parallel; a pod's
+//                 name is reused once its predecessor is gone
+//   PDB           the pods each PodDisruptionBudget selects and its
+//                 disruptionsAllowed (disruption.h); nothing evicts yet
 //   scheduler     schedule_pod (control/scheduler) per pod, ties broken by the
 //                 stream "scheduler"; binding after the scenario's latency;
 //                 the scheduling queue of scheduling_queue.h with the
 //                 queueing hints of the filter plugins
 //   kubelet       serialized image pulls with a per-node image cache,
 //                 container start, readiness probe, graceful termination
-//   EndpointSlice ready endpoints at once; consumers see them after the
-//                 scenario's endpoint propagation delay
+//   EndpointSlice ready endpoints at once (headless Services too); consumers
+//                 see them after the scenario's endpoint propagation delay
+//
+// The scheduler, kubelet and endpoint parts serve the pods of every owner
+// alike through the PodOwner they were stamped from (pod_owner()).
 #pragma once
 
 #include <cstdint>
@@ -23,14 +30,16 @@
 #include <span>
 #include <string>
 #include <string_view>
-#include <unordered_set>
+#include <unordered_map>
 #include <vector>
 
 #include "ksim/control/scheduler/types.h"
+#include "ksim/sim/cluster/disruption.h"
 #include "ksim/sim/cluster/event_log.h"
 #include "ksim/sim/cluster/ids.h"
 #include "ksim/sim/cluster/objects.h"
 #include "ksim/sim/cluster/scheduling_queue.h"
+#include "ksim/sim/kernel/check.h"
 #include "ksim/sim/kernel/random.h"
 #include "ksim/sim/kernel/simulator.h"
 #include "ksim/sim/scenario/scenario.h"
@@ -57,9 +66,11 @@ struct ClusterOptions {
 
 class Cluster {
  public:
-  /// Builds the cluster at sim.now(): the node groups' nodes (Ready), then
-  /// for each Deployment (manifest order) its ReplicaSet and pods, queued for
-  /// scheduling. Keeps no reference to `scenario`. `sim` must outlive it.
+  /// Builds the cluster at sim.now(): the node groups' nodes (Ready), the
+  /// Services and PodDisruptionBudgets, then for each Deployment (manifest
+  /// order) its ReplicaSet and pods, then each StatefulSet's first pods (all
+  /// of them when Parallel), queued for scheduling. Keeps no reference to
+  /// `scenario`. `sim` must outlive it.
   Cluster(Simulator& sim, const scenario::Scenario& scenario, ClusterOptions options = {});
   Cluster(const Cluster&) = delete;
   Cluster& operator=(const Cluster&) = delete;
@@ -77,7 +88,16 @@ class Cluster {
   /// the Cluster or be removed first.
   void set_observer(ClusterObserver* observer) { observer_ = observer; }
 
-  /// `kubectl delete pod`: graceful deletion; the ReplicaSet replaces it.
+  /// The StatefulSet's spec.replicas (its scale subresource). The
+  /// StatefulSet controller follows at once and then as pods become Ready or
+  /// go: OrderedReady creates ordinal i+1 only once i is Running and Ready,
+  /// and removes the highest ordinal first, one at a time, each only after
+  /// the one before is gone; Parallel creates or deletes all at once. No
+  /// event (upstream records none for a scale). Precondition: replicas >= 0.
+  void set_statefulset_replicas(StatefulSetId set, std::int32_t replicas);
+
+  /// `kubectl delete pod`: graceful deletion. The ReplicaSet replaces it at
+  /// once; a StatefulSet recreates it under the same name once it is gone.
   /// Deleting a terminating or gone pod does nothing.
   void delete_pod(PodId pod);
 
@@ -85,6 +105,12 @@ class Cluster {
                                                             std::string_view name) const;
   [[nodiscard]] std::optional<ServiceId> find_service(std::string_view ns,
                                                       std::string_view name) const;
+  [[nodiscard]] std::optional<StatefulSetId> find_statefulset(std::string_view ns,
+                                                              std::string_view name) const;
+  [[nodiscard]] std::optional<PdbId> find_pdb(std::string_view ns, std::string_view name) const;
+  /// O(1) (a hash map). A StatefulSet reuses a name once its pod is gone:
+  /// the newest pod of that name, which is the live one when there is one
+  /// (two pods of one name never coexist).
   [[nodiscard]] std::optional<PodId> find_pod(std::string_view ns, std::string_view name) const;
 
   [[nodiscard]] std::span<const Node> nodes() const { return nodes_; }
@@ -92,14 +118,26 @@ class Cluster {
   [[nodiscard]] std::span<const ReplicaSet> replica_sets() const { return replica_sets_; }
   [[nodiscard]] std::span<const Deployment> deployments() const { return deployments_; }
   [[nodiscard]] std::span<const Service> services() const { return services_; }
+  [[nodiscard]] std::span<const StatefulSet> statefulsets() const { return statefulsets_; }
+  [[nodiscard]] std::span<const PodDisruptionBudget> pdbs() const { return pdbs_; }
   [[nodiscard]] std::span<const std::string> zones() const { return zones_; }
   [[nodiscard]] const Node& node(NodeId id) const { return nodes_[index_of(id)]; }
   [[nodiscard]] const Pod& pod(PodId id) const { return pods_[index_of(id)]; }
   [[nodiscard]] const Deployment& deployment(DeploymentId id) const {
     return deployments_[index_of(id)];
   }
+  /// Precondition: id is a ReplicaSet's (not kNoReplicaSet).
   [[nodiscard]] const ReplicaSet& replica_set(ReplicaSetId id) const {
+    KSIM_CHECK(index_of(id) < replica_sets_.size(), "replica_set: no such ReplicaSet");
     return replica_sets_[index_of(id)];
+  }
+  [[nodiscard]] const StatefulSet& statefulset(StatefulSetId id) const {
+    return statefulsets_[index_of(id)];
+  }
+  [[nodiscard]] const PodDisruptionBudget& pdb(PdbId id) const { return pdbs_[index_of(id)]; }
+  /// The ReplicaSet or StatefulSet the pod was stamped from.
+  [[nodiscard]] const PodOwner& pod_owner(PodId pod) const {
+    return owner_of(pods_[index_of(pod)]);
   }
   [[nodiscard]] const Service& service(ServiceId id) const { return services_[index_of(id)]; }
   /// The zone's name, "" for kNoZone.
@@ -108,6 +146,16 @@ class Cluster {
   /// The Deployment's active (not terminating) pods, in creation order.
   [[nodiscard]] const std::vector<PodId>& active_pods(DeploymentId d) const;
   [[nodiscard]] std::int32_t ready_replicas(DeploymentId d) const;
+  /// The StatefulSet's active (not terminating) pods, in creation order.
+  [[nodiscard]] const std::vector<PodId>& active_pods(StatefulSetId s) const;
+  [[nodiscard]] std::int32_t ready_replicas(StatefulSetId s) const;
+  /// The disruption controller's status of the PDB now (computed on each call
+  /// from the pods' current state; upstream's controller lags by its sync).
+  [[nodiscard]] PdbStatus pdb_status(PdbId pdb) const;
+  /// status.disruptionsAllowed: how many selected pods an eviction may take now.
+  [[nodiscard]] std::int32_t disruptions_allowed(PdbId pdb) const {
+    return pdb_status(pdb).disruptions_allowed;
+  }
   /// The scheduler's cache: nodes with the pods assumed or bound on them.
   [[nodiscard]] const std::vector<control::scheduler::Node>& scheduler_nodes() const {
     return sched_nodes_;
@@ -123,14 +171,33 @@ class Cluster {
   void log(ObjectKind kind, std::string object, EventReason reason, std::string message);
   void log_pod(PodId pod, EventReason reason, std::string message);
 
-  // replica_set.cpp: Deployments, ReplicaSets, pod creation and deletion
+  // pod_owner.cpp: what ReplicaSets and StatefulSets share: the template,
+  // pod objects and the name index, deletion
+  void init_pod_owner(PodOwner& o, const manifest::PodTemplate& t,
+                      const manifest::LabelSelector& selector) const;
+  [[nodiscard]] const PodOwner& owner_of(const Pod& p) const;
+  PodOwner& owner_of(const Pod& p);
+  [[nodiscard]] bool pod_name_taken(const std::string& ns, const std::string& name) const;
+  PodId create_pod_object(PodOwner& owner, Pod pod);
+  void delete_pod_object(PodId pod);
+  void pod_object_gone(PodId pod);
+
+  // replica_set.cpp: Deployments and ReplicaSets
   void build_workloads(const scenario::Scenario& s);
   [[nodiscard]] ReplicaSet make_replica_set(const manifest::Deployment& d, DeploymentId did) const;
-  void build_services(const scenario::Scenario& s);
   void sync_replica_set(ReplicaSetId rs);
   PodId create_pod(ReplicaSetId rs);
   void scale_down(ReplicaSetId rs, std::size_t count);
-  void delete_pod_object(PodId pod);
+
+  // stateful_set.cpp: the StatefulSet controller
+  void build_statefulsets(const scenario::Scenario& s);
+  void sync_stateful_set(StatefulSetId set);
+  void request_statefulset_sync(StatefulSetId set);
+  void create_stateful_pod(StatefulSetId set, std::size_t ordinal);
+  void delete_stateful_pod(StatefulSetId set, PodId pod);
+
+  // disruption.cpp: PodDisruptionBudgets
+  void build_pdbs(const scenario::Scenario& s);
 
   // scheduler.cpp: kube-scheduler
   void request_scheduling();
@@ -153,7 +220,8 @@ class Cluster {
   void terminate(PodId pod);
   void pod_gone(PodId pod);
 
-  // endpoints.cpp: EndpointSlices and their propagation
+  // endpoints.cpp: Services, EndpointSlices and their propagation
+  void build_services(const scenario::Scenario& s);
   void add_endpoints(PodId pod);
   void remove_endpoints(PodId pod);
   void propagate(PodId pod, bool visible);
@@ -176,10 +244,14 @@ class Cluster {
   std::vector<Node> nodes_;
   std::vector<control::scheduler::Node> sched_nodes_;  // parallel to nodes_
   std::vector<Pod> pods_;
-  std::unordered_set<std::string> pod_names_;  // "namespace/name" of every pod created
+  /// "namespace/name" of every pod ever created -> the newest pod of that name.
+  std::unordered_map<std::string, PodId> pod_index_;
   std::vector<ReplicaSet> replica_sets_;
   std::vector<Deployment> deployments_;
   std::vector<Service> services_;
+  std::vector<StatefulSet> statefulsets_;
+  std::vector<std::uint8_t> statefulset_sync_pending_;  // per StatefulSet
+  std::vector<PodDisruptionBudget> pdbs_;
 
   SchedulingQueue queue_;
   std::size_t next_start_index_ = 0;  // upstream nextStartNodeIndex

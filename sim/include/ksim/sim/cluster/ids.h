@@ -13,10 +13,18 @@ enum class PodId : std::uint32_t {};
 enum class ReplicaSetId : std::uint32_t {};
 enum class DeploymentId : std::uint32_t {};
 enum class ServiceId : std::uint32_t {};
+enum class StatefulSetId : std::uint32_t {};
+/// A PodDisruptionBudget (policy/v1).
+enum class PdbId : std::uint32_t {};
 /// An index into Cluster::zones() (topology.kubernetes.io/zone values).
 enum class ZoneId : std::uint32_t {};
 
 inline constexpr NodeId kNoNode{UINT32_MAX};
+inline constexpr PodId kNoPod{UINT32_MAX};
+/// Pod::replica_set of a pod no ReplicaSet owns (a StatefulSet's).
+inline constexpr ReplicaSetId kNoReplicaSet{UINT32_MAX};
+/// Pod::stateful_set of a pod no StatefulSet owns (a Deployment's).
+inline constexpr StatefulSetId kNoStatefulSet{UINT32_MAX};
 inline constexpr ZoneId kNoZone{UINT32_MAX};
 
 template <class Id>

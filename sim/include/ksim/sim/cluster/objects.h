@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -15,6 +16,7 @@
 #include "ksim/sim/kernel/random.h"
 #include "ksim/sim/kernel/simulator.h"
 #include "ksim/sim/manifest/meta.h"
+#include "ksim/sim/manifest/workloads.h"
 #include "ksim/sim/scenario/node_group.h"
 
 namespace ksim::cluster {
@@ -46,10 +48,21 @@ enum class PodStage {
   kGone,         // deleted from the API
 };
 
+/// The kind of a pod's controller (its ownerReference with controller: true).
+enum class OwnerKind { kReplicaSet, kStatefulSet };
+
 struct Pod {
   std::string name;
   std::string namespace_;
+  /// The owner. A Deployment's pod: owner_kind kReplicaSet, replica_set its
+  /// ReplicaSet, stateful_set kNoStatefulSet, ordinal -1. A StatefulSet's
+  /// pod: owner_kind kStatefulSet, stateful_set and ordinal (the N of
+  /// "<set>-N") set, replica_set kNoReplicaSet. Cluster::pod_owner() gives
+  /// either owner's template.
   ReplicaSetId replica_set{};
+  OwnerKind owner_kind = OwnerKind::kReplicaSet;
+  StatefulSetId stateful_set = kNoStatefulSet;
+  std::int32_t ordinal = -1;
   std::uint64_t uid = 0;
   std::uint32_t ip = 0;   // 0 until the pod sandbox has one (bound)
   NodeId node = kNoNode;  // the scheduler's pick, spec.nodeName once bound
@@ -89,18 +102,43 @@ inline constexpr std::uint8_t kPluginBitTaintToleration = 2;
 inline constexpr std::uint8_t kPluginBitNodeAffinity = 4;
 inline constexpr std::uint8_t kPluginBitNodeResourcesFit = 8;
 
-struct ReplicaSet {
-  std::string name;  // "<deployment>-<pod-template-hash>"
+/// What a workload controller stamps its pods from, the same for a
+/// Deployment's ReplicaSet and a StatefulSet: the scheduler, the kubelet,
+/// the EndpointSlice and disruption controllers read a pod's template here.
+struct PodOwner {
+  std::string name;
   std::string namespace_;
-  DeploymentId deployment{};
-  std::int32_t replicas = 0;                   // spec.replicas
-  manifest::LabelMap pod_labels;               // the template's labels plus pod-template-hash
+  manifest::LabelMap pod_labels;               // labels every pod of it carries
   control::scheduler::Pod scheduler_template;  // scheduler_pod() with labels and spread selector
   std::vector<ContainerPlan> containers;
   Duration grace{};                 // terminationGracePeriodSeconds (or the scenario's override)
   std::vector<ServiceId> services;  // Services selecting its pods
+  std::vector<PdbId> pdbs;          // PodDisruptionBudgets selecting its pods
   std::vector<PodId> pods;          // active pods, in creation order
-  Rng rng{0};                       // pod names and UIDs ("replicaset/<namespace>/<name>")
+  Rng rng{0};                       // pod names and UIDs ("<kind>/<namespace>/<name>")
+};
+
+/// A Deployment's ReplicaSet: name "<deployment>-<pod-template-hash>", pod
+/// labels the template's plus pod-template-hash, rng "replicaset/<ns>/<name>".
+struct ReplicaSet : PodOwner {
+  DeploymentId deployment{};
+  std::int32_t replicas = 0;  // spec.replicas
+};
+
+/// apps/v1 StatefulSet: pods "<name>-<ordinal>", pod labels the template's
+/// plus controller-revision-hash, rng "statefulset/<ns>/<name>" (UIDs).
+struct StatefulSet : PodOwner {
+  std::int32_t replicas = 0;  // spec.replicas
+  manifest::PodManagementPolicy pod_management_policy =
+      manifest::PodManagementPolicy::kOrderedReady;
+  std::string service_name;  // spec.serviceName, the governing Service
+  /// The pod object holding each ordinal, terminating ones included; kNoPod
+  /// where there is none. Longer than `replicas` while condemned pods remain.
+  std::vector<PodId> ordinals;
+  /// By ordinal: its PersistentVolumeClaims exist (created with the ordinal's
+  /// first pod, kept afterwards: persistentVolumeClaimRetentionPolicy Retain).
+  std::vector<bool> claimed;
+  std::vector<std::string> volume_claims;  // volumeClaimTemplates names
 };
 
 struct Deployment {
@@ -132,6 +170,19 @@ struct Service {
   /// Bumped on every change of `visible`, so a consumer can cache what it
   /// derives from the list (a balancer's ring) and notice when it is stale.
   std::uint64_t visible_version = 0;
+};
+
+/// policy/v1 PodDisruptionBudget, with the pods it selects.
+struct PodDisruptionBudget {
+  std::string name;
+  std::string namespace_;
+  std::optional<manifest::IntOrString> min_available;  // at most one of the two is set
+  std::optional<manifest::IntOrString> max_unavailable;
+  /// Absent: selects no pod; {}: every pod of the namespace.
+  std::optional<manifest::LabelSelector> selector;
+  /// The selected pods that exist in the API (terminating ones included, gone
+  /// ones not), in creation order: what getPodsForPdb lists.
+  std::vector<PodId> pods;
 };
 
 /// "10.1.0.7".

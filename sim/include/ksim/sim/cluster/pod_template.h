@@ -1,4 +1,4 @@
-// What the cluster model derives from a Deployment's pod template: the
+// What the cluster model derives from a workload's pod template: the
 // scheduler's view of its pods, the ReplicaSet and pod names, the kubelet's
 // per-container start plan (image, pull policy, readiness delay), and the
 // node objects of a node group.
@@ -35,6 +35,12 @@ std::string random_suffix(Rng& rng, int n = 5);
 /// SafeEncodeString of its decimal form); this hashes the Deployment's
 /// namespace, name and images the same way: stable per Deployment.
 std::string pod_template_hash(const manifest::Deployment& d);
+
+/// The controller-revision-hash label of a StatefulSet's pods: the name of
+/// its ControllerRevision, "<set>-<hash>" (history.ControllerRevisionName;
+/// upstream hashes the revision's data with FNV-32a, then SafeEncodeString;
+/// this hashes the namespace, name and images, as pod_template_hash does).
+std::string controller_revision_hash(const manifest::StatefulSet& s);
 
 /// The scheduler's view of a pod of the template, without name and labels:
 /// the regular containers' cpu and memory requests (unset stays unset),
