@@ -21,9 +21,10 @@ struct HpaController::Hpa {
   manifest::LabelSelector selector;  // the Deployment's spec.selector (scale.status.selector)
   h::HpaStatus status;
   h::ControllerState state;
-  /// Per ReplicaSet (index): -1 not yet known, else whether the selector
-  /// selects its pods (labels are per ReplicaSet).
+  /// Per ReplicaSet and per StatefulSet (index): -1 not yet known, else
+  /// whether the selector selects its pods (labels are per owner).
   std::vector<std::int8_t> selects;
+  std::vector<std::int8_t> selects_stateful;
 };
 
 namespace {
@@ -32,6 +33,23 @@ std::vector<h::Container> template_containers(const manifest::Deployment& d) {
   std::vector<h::Container> out;
   for (const manifest::Container& c : d.template_.containers) {
     out.push_back(h::Container{c.name, c.requests_milli});
+  }
+  return out;
+}
+
+// A StatefulSet pod's containers and requests (a selector reaching past the
+// Deployment: rare, so built when needed).
+std::vector<h::Container> owner_containers(const cluster::PodOwner& owner) {
+  std::vector<h::Container> out;
+  const auto& requests = owner.scheduler_template.containers;
+  for (std::size_t i = 0; i < owner.containers.size(); ++i) {
+    h::Container c{owner.containers[i].name, {}};
+    if (i < requests.size() && requests[i].cpu_milli)
+      c.requests_milli["cpu"] = *requests[i].cpu_milli;
+    if (i < requests.size() && requests[i].memory_bytes) {
+      c.requests_milli["memory"] = *requests[i].memory_bytes * 1000;
+    }
+    out.push_back(std::move(c));
   }
   return out;
 }
@@ -140,16 +158,22 @@ void HpaController::sync(Hpa& hpa) {
   // scale write in this same event may have created pods.
   for (const cluster::PodId id : live_.refresh(cluster_)) {
     const cluster::Pod& p = cluster_.pod(id);
-    const std::size_t rs_index = cluster::index_of(p.replica_set);
-    if (hpa.selects.size() <= rs_index) hpa.selects.resize(rs_index + 1, -1);
-    const cluster::ReplicaSet& rs = cluster_.replica_set(p.replica_set);
-    if (hpa.selects[rs_index] < 0) {
+    const bool replica_set = p.owner_kind == cluster::OwnerKind::kReplicaSet;
+    const std::size_t owner_index =
+        replica_set ? cluster::index_of(p.replica_set) : cluster::index_of(p.stateful_set);
+    auto& selects = replica_set ? hpa.selects : hpa.selects_stateful;
+    if (selects.size() <= owner_index) selects.resize(owner_index + 1, -1);
+    const cluster::PodOwner& owner = cluster_.pod_owner(id);
+    if (selects[owner_index] < 0) {
       const bool match =
-          rs.namespace_ == hpa.spec.namespace_ && hpa.selector.matches(rs.pod_labels);
-      hpa.selects[rs_index] = match ? 1 : 0;
+          owner.namespace_ == hpa.spec.namespace_ && hpa.selector.matches(owner.pod_labels);
+      selects[owner_index] = match ? 1 : 0;
     }
-    if (hpa.selects[rs_index] == 0) continue;
-    in.pods.push_back(hpa_pod_view(p, rs, containers_[cluster::index_of(rs.deployment)]));
+    if (selects[owner_index] == 0) continue;
+    in.pods.push_back(hpa_pod_view(
+        p, owner,
+        replica_set ? containers_[cluster::index_of(cluster_.replica_set(p.replica_set).deployment)]
+                    : owner_containers(owner)));
     if (auto item = metrics_.pod_metrics(id)) in.metrics.resource.push_back(std::move(*item));
   }
   // No custom or external metrics adapter: those APIs are not served.

@@ -37,7 +37,7 @@ void MetricsServer::scrape() {
     const bool running = p.stage == cluster::PodStage::kRunning ||
                          p.stage == cluster::PodStage::kReady ||
                          p.stage == cluster::PodStage::kTerminating;
-    const cluster::ReplicaSet& rs = cluster_.replica_set(p.replica_set);
+    const cluster::PodOwner& rs = cluster_.pod_owner(id);
     if (!running || p.containers_started < rs.containers.size()) continue;
     auto& containers = batch[pod_key(p)];
     const auto& requests = rs.scheduler_template.containers;

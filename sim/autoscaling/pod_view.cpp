@@ -27,7 +27,7 @@ h::PodPhase phase_of(cluster::PodPhase p) {
 
 }  // namespace
 
-h::Pod hpa_pod_view(const cluster::Pod& pod, const cluster::ReplicaSet& rs,
+h::Pod hpa_pod_view(const cluster::Pod& pod, const cluster::PodOwner& rs,
                     const std::vector<h::Container>& containers) {
   h::Pod out;
   out.name = pod.name;

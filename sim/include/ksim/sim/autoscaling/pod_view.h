@@ -21,7 +21,7 @@ namespace ksim::autoscaling {
 ///                deletion (terminating), the start (running) or the creation
 ///                (pending: upstream has no Ready condition before the
 ///                kubelet's first sync; Pending pods are "unready" either way)
-control::hpa::Pod hpa_pod_view(const cluster::Pod& pod, const cluster::ReplicaSet& rs,
+control::hpa::Pod hpa_pod_view(const cluster::Pod& pod, const cluster::PodOwner& rs,
                                const std::vector<control::hpa::Container>& containers);
 
 }  // namespace ksim::autoscaling
