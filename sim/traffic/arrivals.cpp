@@ -54,7 +54,7 @@ Time ArrivalProcess::next() {
                                     : pos_us_ + gap_us_ * (1.0 - progress_);
           // (A hair's margin: an even gap that ends exactly on the slice's
           // end belongs to the next slice, whatever the rounding.)
-          if (at < end - 1e-6) {
+          if (at < end - 1e-3) {
             pos_us_ = at;
             progress_ = 0;
             // Rounded to the microsecond for the calendar; pos_us_ keeps the

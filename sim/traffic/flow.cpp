@@ -1,0 +1,206 @@
+// A request's life (traffic.h): on a pod's CPU, then its steps (downstream
+// calls through ClusterIP, table calls, Kafka produces) one after the other,
+// then the answer to its caller or to the entry's statistics.
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+
+#include "impl.h"
+
+namespace ksim::traffic {
+namespace {
+
+using namespace std::chrono_literals;
+
+// librdkafka: linger.ms (queue.buffering.max.ms) 5 ms by default since
+// 1.7.0; the broker's acknowledgement on a local network about 1 ms.
+constexpr Duration kKafkaProduceLatency = 6ms;
+// AWS SDKs' standard retry mode: 3 attempts in all, full-jitter exponential
+// backoff with a 100 ms base (capped at 20 s, not reached in 3 attempts).
+constexpr std::uint8_t kTableAttempts = 3;
+constexpr double kTableBackoffBaseUs = 100'000;
+
+}  // namespace
+
+std::uint32_t Traffic::Impl::new_request() {
+  ++live;
+  if (!free_requests.empty()) {
+    const std::uint32_t id = free_requests.back();
+    free_requests.pop_back();
+    requests[id] = Request{};
+    return id;
+  }
+  requests.emplace_back();
+  return static_cast<std::uint32_t>(requests.size() - 1);
+}
+
+// The request reaches `pod`: the pod's behaviour route for it, then its CPU.
+void Traffic::Impl::start_on_pod(std::uint32_t req, cluster::PodId pod) {
+  PodState& ps = pod_state(pod);
+  Request& r = requests[req];
+  r.pod = pod;
+  const std::uint32_t kind = r.plan;  // the request kind until the plan is known
+  r.plan = ps.behavior == kNone ? kNone : behaviors[ps.behavior].plan[kind];
+  if (r.plan == kNone) {
+    finish(req, Status::kNotFound);
+    return;
+  }
+  Behavior& b = behaviors[ps.behavior];
+  const double cpu_us = plans[r.plan].route->cpu_ms.sample(b.rng) * 1000.0;
+  if (!ps.cpu) {
+    const cluster::Pod& p = cluster.pod(pod);
+    const double cores = static_cast<double>(cluster.node(p.node).allocatable.cpu_milli) / 1000.0;
+    ps.cpu.emplace(PodCpu::Config{.parallelism = std::max(1.0, std::ceil(cores)),
+                                  .limit_cores = ps.limit_cores},
+                   sim.now());
+  }
+  ps.cpu->add(sim.now(), req, cpu_us);
+  arm(pod);
+}
+
+// Keeps the pod's one calendar event at its CPU's next change.
+void Traffic::Impl::arm(cluster::PodId pod) {
+  PodState& ps = pods[index_of(pod)];
+  const Time at = ps.cpu->next_event();
+  if (at == ps.event_at) return;
+  if (ps.event_at != kTimeMax) sim.cancel(ps.event);
+  ps.event_at = at;
+  if (at != kTimeMax) ps.event = sim.schedule_at(at, [this, pod] { pod_event(pod); });
+}
+
+void Traffic::Impl::pod_event(cluster::PodId pod) {
+  PodState& ps = pods[index_of(pod)];
+  ps.event_at = kTimeMax;
+  ps.cpu->advance(sim.now());
+  scratch.clear();
+  ps.cpu->take_finished(scratch);
+  arm(pod);
+  // run_steps never fires another pod's event synchronously, so `scratch`
+  // stays as it is during the loop.
+  for (std::size_t i = 0; i < scratch.size(); ++i) run_steps(scratch[i]);
+}
+
+void Traffic::Impl::run_steps(std::uint32_t req) {
+  for (;;) {
+    Request& r = requests[req];
+    if (cluster.pod(r.pod).stage == cluster::PodStage::kGone) {
+      finish(req, Status::kUpstreamGone);
+      return;
+    }
+    const Plan& plan = plans[r.plan];
+    if (r.remaining == 0) {
+      if (r.step >= plan.steps.size()) {
+        finish(req, Status::kOk);
+        return;
+      }
+      const Step& s = plan.steps[r.step];
+      const bool taken = s.probability >= 1.0 || step_rng.uniform01() < s.probability;
+      if (!taken) {
+        ++r.step;
+        continue;
+      }
+      r.remaining = s.count;
+    }
+    const Step& s = plan.steps[r.step];
+    --r.remaining;
+    if (r.remaining == 0) ++r.step;
+    switch (s.kind) {
+      case Step::Kind::kCall:
+        call(req, s);
+        return;
+      case Step::Kind::kTable:
+        requests[req].attempt = 0;
+        table_call(req, s.table);
+        return;
+      case Step::Kind::kKafka:
+        sim.schedule_in(kKafkaProduceLatency, [this, req] { run_steps(req); });
+        return;
+    }
+  }
+}
+
+// A downstream call through the callee Service's ClusterIP from the pod
+// serving `req`.
+void Traffic::Impl::call(std::uint32_t req, const Step& step) {
+  const cluster::PodId client = requests[req].pod;
+  const std::uint32_t conn = acquire(client, step.service);
+  if (conn == kNone) {  // no endpoint: kube-proxy rejects the connection
+    finish(req, Status::kDependencyError);
+    return;
+  }
+  const std::uint32_t child = new_request();
+  Request& c = requests[child];
+  c.start = sim.now();
+  c.parent = req;
+  c.plan = step.request;
+  c.connection = conn;
+  c.client = client;
+  c.client_service = step.service;
+  start_on_pod(child, connections[conn].backend);
+}
+
+void Traffic::Impl::table_call(std::uint32_t req, std::uint32_t table) {
+  Table& t = tables[table];
+  ++t.calls;
+  const double limit = t.spec->throughput_limit;
+  bool throttled = false;
+  if (limit > 0) {
+    const double elapsed = static_cast<double>((sim.now() - t.refilled).count()) / 1e6;
+    t.tokens = std::min(limit, t.tokens + elapsed * limit);
+    t.refilled = sim.now();
+    if (t.tokens >= 1.0) {
+      t.tokens -= 1.0;
+    } else {
+      throttled = true;
+    }
+  }
+  const Duration latency = t.spec->latency_ms.sample_duration(t.rng);
+  if (!throttled) {
+    sim.schedule_in(latency, [this, req] { run_steps(req); });
+    return;
+  }
+  ++t.throttles;
+  Request& r = requests[req];
+  if (++r.attempt >= kTableAttempts) {
+    sim.schedule_in(latency, [this, req] { finish(req, Status::kDependencyError); });
+    return;
+  }
+  const double cap = kTableBackoffBaseUs * static_cast<double>(1u << (r.attempt - 1));
+  const Duration backoff{static_cast<std::int64_t>(t.rng.uniform01() * cap)};
+  sim.schedule_in(latency + backoff, [this, req, table] { table_call(req, table); });
+}
+
+void Traffic::Impl::finish(std::uint32_t req, Status status) {
+  Request& r = requests[req];
+  r.status = status;
+  const std::uint32_t parent = r.parent;
+  if (r.connection != kNone) release(r.client, r.client_service, r.connection);
+  if (parent == kNone) {
+    record(r);
+  }
+  free_requests.push_back(req);
+  --live;
+  if (parent != kNone) {
+    if (status == Status::kOk) {
+      run_steps(parent);
+    } else {
+      finish(parent, Status::kDependencyError);
+    }
+  }
+}
+
+// The pod's containers stopped: what it was serving fails, its idle
+// connections go.
+void Traffic::Impl::pod_gone(cluster::PodId pod) {
+  if (index_of(pod) >= pods.size()) return;
+  PodState& ps = pods[index_of(pod)];
+  if (ps.event_at != kTimeMax) sim.cancel(ps.event);
+  ps.event_at = kTimeMax;
+  if (!ps.cpu) return;
+  ps.cpu->advance(sim.now());
+  std::vector<std::uint32_t> lost;
+  ps.cpu->clear(lost);
+  for (const std::uint32_t req : lost) finish(req, Status::kUpstreamGone);
+}
+
+}  // namespace ksim::traffic

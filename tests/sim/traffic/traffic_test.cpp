@@ -1,0 +1,333 @@
+// Requests through the platform on the cluster model, against hand-computed
+// cases: a two-hop latency, ingress round-robin, kube-proxy random and IPVS
+// round-robin, keep-alive skew after a scale-up, ClientIP affinity, the CFS
+// quota seen end to end, requests lost with their pod, throttled tables,
+// 404/503, conservation and determinism.
+#include "ksim/sim/traffic/traffic.h"
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <string>
+
+#include "ksim/sim/cluster/cluster.h"
+#include "ksim/sim/scenario/scenario.h"
+
+namespace ksim::traffic {
+namespace {
+
+using namespace std::chrono_literals;
+namespace fs = std::filesystem;
+
+const fs::path kScenarios = fs::path(KSIM_SOURCE_DIR) / "scenarios";
+
+scenario::Scenario parse(const std::string& yaml, const fs::path& base = kScenarios) {
+  auto r = scenario::parse_scenario(yaml, "test.yaml", base);
+  if (!r) {
+    std::string all;
+    for (const auto& e : r.error()) all += e.to_string() + "\n";
+    ADD_FAILURE() << all;
+    return {};
+  }
+  return std::move(*r);
+}
+
+// Platform 1's manifests (api 2 pods, backend 2 pods; limits 500m) with the
+// given services, load and timings.
+std::string api_backend(const std::string& services, const std::string& load,
+                        const std::string& extra = "") {
+  return "manifests: [manifests/api-backend/]\n"
+         "nodeGroups:\n"
+         "  - {name: managed, instanceType: m5.large, count: 3, zones: [us-east-1a, us-east-1b]}\n"
+         "services:\n" +
+         services + "load:\n" + load + extra;
+}
+
+const std::string kChain =
+    "  - deployment: api-service\n"
+    "    routes:\n"
+    "      - {method: GET, path: /api/**, cpu: 10ms,\n"
+    "         calls: [{service: backend-service, method: GET, path: /backend/items}]}\n"
+    "  - deployment: backend-service\n"
+    "    routes:\n"
+    "      - {method: GET, path: /backend/**, cpu: 20ms}\n";
+
+// From 20 s on (every endpoint visible by 12 s: two pods share a node and
+// its serialized image pulls), `rps` evenly spaced for `seconds`.
+std::string ingress_load(double rps, int seconds, const std::string& path = "/api/items") {
+  return "  target: {ingress: api-platform/api-platform, host: api.example.com}\n"
+         "  arrivals: deterministic\n"
+         "  routes: [{method: GET, path: " +
+         path +
+         "}]\n"
+         "  phases:\n"
+         "    - {shape: constant, rps: 0, duration: 20s}\n"
+         "    - {shape: constant, rps: " +
+         std::to_string(rps) + ", duration: " + std::to_string(seconds) + "s}\n";
+}
+
+std::string service_load(const std::string& service, double rps, int seconds,
+                         const std::string& path = "/backend/items") {
+  return "  target: {service: api-platform/" + service +
+         "}\n"
+         "  arrivals: deterministic\n"
+         "  routes: [{method: GET, path: " +
+         path +
+         "}]\n"
+         "  phases:\n"
+         "    - {shape: constant, rps: 0, duration: 20s}\n"
+         "    - {shape: constant, rps: " +
+         std::to_string(rps) + ", duration: " + std::to_string(seconds) + "s}\n";
+}
+
+struct Platform {
+  Simulator sim;
+  std::unique_ptr<cluster::Cluster> cluster;
+  std::unique_ptr<Traffic> traffic;
+
+  explicit Platform(const scenario::Scenario& sc, TrafficOptions o = {}) {
+    cluster = std::make_unique<cluster::Cluster>(sim, sc);
+    auto t = Traffic::create(sim, *cluster, sc, o);
+    if (!t) {
+      for (const auto& e : t.error()) ADD_FAILURE() << e;
+      return;
+    }
+    traffic = std::move(*t);
+    traffic->start();
+  }
+  const EntryRoute& route(std::size_t i = 0) const { return traffic->routes()[i]; }
+  RouteCounters totals() const {
+    RouteCounters c;
+    for (const EntryRoute& r : traffic->routes()) {
+      c.merge(r.total);
+      c.merge(r.window);
+    }
+    return c;
+  }
+  std::vector<cluster::PodId> pods_of(const std::string& deployment) const {
+    return cluster->active_pods(*cluster->find_deployment("api-platform", deployment));
+  }
+  double cpu_ms(cluster::PodId p) {
+    return static_cast<double>(traffic->cpu_used_ns(p, sim.now())) / 1e6;
+  }
+};
+
+std::uint64_t count(const RouteCounters& c, Status s) {
+  return c.by_status[static_cast<std::size_t>(s)];
+}
+
+// Alone on its pods, a request takes api's 10 ms plus backend's 20 ms.
+TEST(Traffic, TwoHopsAddTheirCpuTimes) {
+  Platform run(parse(api_backend(kChain, ingress_load(1, 50))));
+  run.sim.run_until(kTimeZero + 80s);
+  const RouteCounters c = run.totals();
+  EXPECT_EQ(c.requests, 50u);
+  EXPECT_EQ(count(c, Status::kOk), 50u);
+  EXPECT_EQ(c.latency.quantile(0.5), 30ms);
+  EXPECT_EQ(c.latency.max(), 30ms);
+  EXPECT_EQ(run.traffic->arrivals(), 50u);
+  EXPECT_EQ(run.traffic->in_flight(), 0u);
+}
+
+// ingress-nginx round-robin: two api pods get the same number of requests
+// (their CPU, 10 ms each).
+TEST(Traffic, IngressRoundRobinSplitsEvenly) {
+  Platform run(parse(api_backend(kChain, ingress_load(10, 100))));
+  run.sim.run_until(kTimeZero + 130s);
+  const auto api = run.pods_of("api-service");
+  ASSERT_EQ(api.size(), 2u);
+  EXPECT_DOUBLE_EQ(run.cpu_ms(api[0]), 500 * 10.0);
+  EXPECT_DOUBLE_EQ(run.cpu_ms(api[1]), 500 * 10.0);
+}
+
+// A Service entry: every request a new connection, kube-proxy picks.
+// iptables: uniform, so 3000 requests over 3 pods are about 1000 each
+// (binomial sd 25.8) but not exactly; IPVS rr: exactly 1000 each.
+TEST(Traffic, KubeProxyRandomVersusIpvsRoundRobin) {
+  const std::string backend_only =
+      "  - deployment: backend-service\n"
+      "    routes:\n"
+      "      - {method: GET, path: /backend/**, cpu: 1ms}\n";
+  for (const std::string mode : {"iptables", "ipvs"}) {
+    Platform run(parse(api_backend(backend_only, service_load("backend-service", 30, 100),
+                                   "timings: {kubeProxyMode: " + mode + "}\n")));
+    run.cluster->set_replicas(*run.cluster->find_deployment("api-platform", "backend-service"), 3);
+    run.sim.run_until(kTimeZero + 130s);
+    const auto pods = run.pods_of("backend-service");
+    ASSERT_EQ(pods.size(), 3u);
+    bool all_equal = true;
+    for (const auto p : pods) {
+      const double n = run.cpu_ms(p);  // 1 ms per request
+      EXPECT_NEAR(n, 1000, 5 * 25.8) << mode;
+      all_equal = all_equal && std::abs(n - 1000) < 0.5;
+    }
+    EXPECT_EQ(all_equal, mode == "ipvs") << mode;
+    EXPECT_EQ(run.traffic->connections_opened(), 0u) << "entry connections are not pooled";
+  }
+}
+
+// Keep-alive skew (cluster-facts D.6): at one request every 2 s per api pod,
+// each api pod reuses its one idle connection; the backend pods added at
+// 60 s never see a call. Without keep-alive (no idle connections kept) they
+// get their share.
+TEST(Traffic, KeepAliveConnectionsSkipNewPods) {
+  for (const int idle : {2, 0}) {
+    TrafficOptions o;
+    o.max_idle_per_host = idle;
+    Platform run(parse(api_backend(kChain, ingress_load(1, 200))), o);
+    run.sim.run_until(kTimeZero + 60s);
+    run.cluster->set_replicas(*run.cluster->find_deployment("api-platform", "backend-service"), 4);
+    run.sim.run_until(kTimeZero + 225s);
+    const auto backend = run.pods_of("backend-service");
+    ASSERT_EQ(backend.size(), 4u);
+    const double new_pods = run.cpu_ms(backend[2]) + run.cpu_ms(backend[3]);
+    if (idle == 2) {
+      EXPECT_EQ(new_pods, 0.0);
+      EXPECT_EQ(run.traffic->connections_opened(), 2u);  // one per api pod
+    } else {
+      EXPECT_GT(new_pods, 40 * 20.0);  // about 70 of the ~140 calls after 67 s
+      EXPECT_EQ(run.traffic->connections_opened(), 200u);
+    }
+  }
+}
+
+// ClientIP affinity: with a new connection per call, calls from one api pod
+// still land on one backend pod; at most two backend pods (one per api pod)
+// see calls, though there are four.
+TEST(Traffic, ClientIpAffinityPinsACaller) {
+  const fs::path dir = fs::temp_directory_path() / "ksim_traffic_affinity";
+  fs::remove_all(dir);
+  fs::create_directories(dir / "m");
+  for (const auto& f : fs::directory_iterator(kScenarios / "manifests" / "api-backend")) {
+    fs::copy_file(f.path(), dir / "m" / f.path().filename());
+  }
+  {
+    std::ifstream in(dir / "m" / "backend-service.yaml");
+    std::string text((std::istreambuf_iterator<char>(in)), {});
+    const auto at = text.find("  selector:\n    app: backend-service");
+    ASSERT_NE(at, std::string::npos);
+    text.insert(at, "  sessionAffinity: ClientIP\n");
+    std::ofstream(dir / "m" / "backend-service.yaml") << text;
+  }
+  std::string yaml = api_backend(kChain, ingress_load(20, 100));
+  yaml.replace(yaml.find("manifests/api-backend/"), 22, "m/");
+  TrafficOptions o;
+  o.max_idle_per_host = 0;
+  Platform run(parse(yaml, dir), o);
+  run.cluster->set_replicas(*run.cluster->find_deployment("api-platform", "backend-service"), 4);
+  run.sim.run_until(kTimeZero + 130s);
+  int busy = 0;
+  for (const auto p : run.pods_of("backend-service")) busy += run.cpu_ms(p) > 0 ? 1 : 0;
+  EXPECT_GE(busy, 1);
+  EXPECT_LE(busy, 2);
+  EXPECT_EQ(count(run.totals(), Status::kOk), 2000u);
+  fs::remove_all(dir);
+}
+
+// The CFS quota end to end: 120 ms of CPU under a 500m limit (50 ms per
+// 100 ms) takes 50 + 50 + 20 -> 220 ms.
+TEST(Traffic, CfsQuotaStretchesLatency) {
+  const std::string slow =
+      "  - deployment: backend-service\n"
+      "    routes:\n"
+      "      - {method: GET, path: /backend/**, cpu: 120ms}\n";
+  Platform run(parse(api_backend(slow, service_load("backend-service", 1, 1))));
+  run.sim.run_until(kTimeZero + 30s);
+  const RouteCounters c = run.totals();
+  ASSERT_EQ(count(c, Status::kOk), 1u);
+  EXPECT_EQ(c.latency.max(), 220ms);
+}
+
+// Requests still on a pod when its grace period ends are lost (502); none
+// disappears from the books.
+TEST(Traffic, RequestsDieWithTheirPod) {
+  const std::string slow =
+      "  - deployment: backend-service\n"
+      "    routes:\n"
+      "      - {method: GET, path: /backend/**, cpu: 2s}\n";
+  Platform run(parse(api_backend(slow, service_load("backend-service", 2, 100))));
+  run.sim.run_until(kTimeZero + 30s);
+  const auto pods = run.pods_of("backend-service");
+  run.cluster->delete_pod(pods[0]);
+  run.sim.run_until(kTimeZero + 400s);
+  const RouteCounters c = run.totals();
+  EXPECT_GT(count(c, Status::kUpstreamGone), 0u);
+  EXPECT_EQ(c.requests + run.traffic->in_flight(), run.traffic->arrivals());
+  EXPECT_EQ(run.traffic->arrivals(), 200u);
+}
+
+// No ready endpoint at the entry: 503; a path the Ingress has no rule for,
+// or one the pod has no route for: 404.
+TEST(Traffic, NotFoundAndNoEndpoints) {
+  {
+    std::string load = ingress_load(1, 5);
+    load.replace(load.find("    - {shape: constant, rps: 0"), 0,
+                 "    - {shape: constant, rps: 1, duration: 5s}\n");
+    Platform run(parse(api_backend(kChain, load)));
+    run.sim.run_until(kTimeZero + 40s);
+    const RouteCounters c = run.totals();
+    EXPECT_EQ(count(c, Status::kNoEndpoints), 5u);  // at 0..4 s, before any pod is Ready
+    EXPECT_EQ(count(c, Status::kOk), 5u);
+  }
+  {
+    Platform run(parse(api_backend(kChain, ingress_load(1, 5, "/nowhere"))));
+    run.sim.run_until(kTimeZero + 40s);
+    EXPECT_EQ(count(run.totals(), Status::kNotFound), 5u);
+  }
+  {
+    Platform run(parse(api_backend(kChain, ingress_load(1, 5, "/health"))));  // no /health route
+    run.sim.run_until(kTimeZero + 40s);
+    EXPECT_EQ(count(run.totals(), Status::kNotFound), 5u);
+  }
+}
+
+scenario::Scenario product_order() {
+  auto r = scenario::load_scenario(kScenarios / "product-order.yaml");
+  EXPECT_TRUE(r.has_value());
+  return r ? std::move(*r) : scenario::Scenario{};
+}
+
+// A table's throughput limit throttles calls above it; after three attempts
+// the request fails (500).
+TEST(Traffic, TablesThrottleAboveTheirLimit) {
+  scenario::Scenario sc = product_order();
+  for (auto& b : sc.services) {
+    for (auto& t : b.tables) t.throughput_limit = 5;
+  }
+  Platform run(sc);
+  run.sim.run_until(kTimeZero + 10min);
+  EXPECT_GT(run.traffic->table_throttles(), 0u);
+  EXPECT_GT(count(run.totals(), Status::kDependencyError), 0u);
+  Platform unlimited(product_order());
+  unlimited.sim.run_until(kTimeZero + 10min);
+  EXPECT_EQ(unlimited.traffic->table_throttles(), 0u);
+}
+
+// Every arrival ends in a route's counters or is still in flight; the same
+// seed gives the same numbers, another seed others.
+TEST(Traffic, ConservationAndDeterminism) {
+  const auto summary = [](std::uint64_t seed) {
+    scenario::Scenario sc = product_order();
+    sc.seed = seed;
+    Platform run(sc);
+    run.sim.run_until(kTimeZero + 15min);
+    const RouteCounters c = run.totals();
+    EXPECT_EQ(c.requests + run.traffic->in_flight(), run.traffic->arrivals());
+    EXPECT_GT(count(c, Status::kOk), 0u);
+    std::vector<std::int64_t> v{static_cast<std::int64_t>(run.traffic->arrivals())};
+    for (const EntryRoute& r : run.traffic->routes()) {
+      RouteCounters all = r.total;
+      all.merge(r.window);
+      v.push_back(static_cast<std::int64_t>(all.requests));
+      v.push_back(all.latency.quantile(0.99).count());
+    }
+    return v;
+  };
+  EXPECT_EQ(summary(42), summary(42));
+  EXPECT_NE(summary(42), summary(43));
+}
+
+}  // namespace
+}  // namespace ksim::traffic
