@@ -17,6 +17,7 @@ int main(int argc, char** argv) {
   app.fallthrough(false);
 
   ExitCode exit_code = ExitCode::kOk;
+  ksim::cli::add_run_command(app, exit_code);
   ksim::cli::add_demo_command(app, exit_code);
   ksim::cli::add_hpa_command(app, exit_code);
 

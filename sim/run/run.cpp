@@ -1,0 +1,264 @@
+// run_scenario (run.h): the models on one Simulator, their records into the
+// trace, and the summary.
+#include "ksim/sim/run/run.h"
+
+#include <algorithm>
+#include <map>
+#include <nlohmann/json.hpp>
+
+#include "ksim/control/scheduler/resources.h"
+#include "ksim/sim/autoscaling/cpu_source.h"
+#include "ksim/sim/autoscaling/hpa_controller.h"
+#include "ksim/sim/autoscaling/metrics_server.h"
+#include "ksim/sim/cluster/cluster.h"
+#include "ksim/sim/kernel/simulator.h"
+#include "ksim/sim/traffic/traffic.h"
+
+namespace ksim::run {
+namespace {
+
+// metrics-server reads the serving container's counter from the traffic
+// model; other containers of a pod burn nothing.
+class TrafficCpu final : public autoscaling::CpuUsageSource {
+ public:
+  explicit TrafficCpu(traffic::Traffic& t) : traffic_(t) {}
+  std::uint64_t cumulative_cpu_ns(cluster::PodId pod, std::uint32_t container, Time now) override {
+    return container == 0 ? traffic_.cpu_used_ns(pod, now) : 0;
+  }
+
+ private:
+  traffic::Traffic& traffic_;
+};
+
+std::string decision_reason(control::hpa::DecisionReason r) { return control::hpa::to_string(r); }
+
+// Writes what the models report into the trace as they report it.
+class Recorder {
+ public:
+  Recorder(Simulator& sim, cluster::Cluster& c, traffic::Traffic& t, trace::TraceWriter* w,
+           Duration window)
+      : sim_(sim), cluster_(c), traffic_(t), w_(w), window_(window) {}
+
+  void on_window(Time start, std::span<const traffic::EntryRoute> routes) {
+    if (w_ == nullptr) return;
+    for (const traffic::EntryRoute& r : routes) {
+      w_->route_window(start, window_, r.name, static_cast<std::int64_t>(r.window.requests),
+                       static_cast<std::int64_t>(r.window.errors()), r.window.latency);
+      const double secs = static_cast<double>(window_.count()) / 1e6;
+      sample("route", r.name, "rps", "1/s", static_cast<double>(r.window.requests) / secs);
+      sample("route", r.name, "errors", "1/s", static_cast<double>(r.window.errors()) / secs);
+    }
+    sample_cluster();
+    drain_events();
+  }
+
+  void sample_cluster() {
+    const Time now = sim_.now();
+    for (std::size_t i = 0; i < cluster_.deployments().size(); ++i) {
+      const auto id = cluster::id_at<cluster::DeploymentId>(i);
+      const cluster::Deployment& d = cluster_.deployment(id);
+      const std::string name = d.namespace_ + "/" + d.name;
+      sample("deployment", name, "desired_replicas", "replicas", d.replicas);
+      sample("deployment", name, "current_replicas", "replicas",
+             static_cast<double>(cluster_.active_pods(id).size()));
+      sample("deployment", name, "ready_replicas", "replicas", cluster_.ready_replicas(id));
+      for (const cluster::PodId p : cluster_.active_pods(id)) {
+        const std::uint64_t ns = traffic_.cpu_used_ns(p, now);
+        std::uint64_t& last = last_cpu_ns_[index_of(p)];
+        const cluster::Pod& pod = cluster_.pod(p);
+        sample("pod", pod.namespace_ + "/" + pod.name, "cpu", "cores",
+               static_cast<double>(ns - last) / static_cast<double>(window_.count() * 1000));
+        last = ns;
+      }
+    }
+    const auto& nodes = cluster_.scheduler_nodes();
+    for (const auto& n : nodes) {
+      const auto req = control::scheduler::node_requested(n);
+      sample("node", n.name, "cpu_requested", "cores", static_cast<double>(req.milli_cpu) / 1000);
+      sample("node", n.name, "cpu_allocatable", "cores",
+             static_cast<double>(n.allocatable_cpu_milli) / 1000);
+    }
+    sample("cluster", "", "nodes", "nodes", static_cast<double>(nodes.size()));
+  }
+
+  void drain_events() {
+    if (w_ == nullptr) return;
+    const auto& log = cluster_.events();
+    for (; drained_ < log.size(); ++drained_) {
+      const cluster::Event& e = log[drained_];
+      w_->event(e.time, cluster::kind_name(e.kind), e.object, cluster::reason_name(e.reason),
+                cluster::is_warning(e.reason) ? "Warning" : "Normal", e.message);
+    }
+  }
+
+  void on_hpa(const autoscaling::HpaSyncRecord& r) {
+    if (w_ == nullptr) return;
+    drain_events();  // keep the events in time order
+    for (const autoscaling::HpaMetricValue& m : r.metrics) {
+      if (m.current)
+        sample("hpa", r.hpa, m.metric + " current", "", static_cast<double>(*m.current));
+      if (m.target) sample("hpa", r.hpa, m.metric + " target", "", static_cast<double>(*m.target));
+    }
+    sample("hpa", r.hpa, "current_replicas", "replicas", r.current_replicas);
+    sample("hpa", r.hpa, "desired_replicas", "replicas", r.desired_replicas);
+    nlohmann::json details = {
+        {"target", r.target},
+        {"currentReplicas", r.current_replicas},
+        {"desiredReplicas", r.desired_replicas},
+        {"scaled", r.scaled},
+        {"reason", decision_reason(r.reason)},
+        {"explanation", r.explanation},
+    };
+    if (r.limit) details["limit"] = static_cast<int>(*r.limit);
+    if (r.error) details["error"] = *r.error;
+    const std::string message = r.explanation.empty() ? std::string{} : r.explanation.back();
+    w_->event(r.time, "HorizontalPodAutoscaler", r.hpa, "Sync", "Normal",
+              "desired " + std::to_string(r.desired_replicas) + " (was " +
+                  std::to_string(r.current_replicas) + "): " + decision_reason(r.reason),
+              details.dump());
+    for (const control::hpa::Event& e : r.events) {
+      w_->event(r.time, "HorizontalPodAutoscaler", r.hpa, e.reason,
+                e.warning ? "Warning" : "Normal", e.message);
+    }
+    (void)message;
+  }
+
+ private:
+  void sample(std::string_view kind, std::string_view object, std::string_view metric,
+              std::string_view unit, double v) {
+    if (w_ == nullptr) return;
+    std::string key;
+    key.reserve(kind.size() + object.size() + metric.size() + 2);
+    key.append(kind).append("\x1f").append(object).append("\x1f").append(metric);
+    auto it = series_.find(key);
+    if (it == series_.end())
+      it = series_.emplace(key, w_->series(kind, object, metric, unit)).first;
+    w_->sample(it->second, sim_.now(), v);
+  }
+
+  Simulator& sim_;
+  cluster::Cluster& cluster_;
+  traffic::Traffic& traffic_;
+  trace::TraceWriter* w_;
+  Duration window_;
+  std::size_t drained_ = 0;
+  std::map<std::string, trace::SeriesId> series_;
+  std::map<std::size_t, std::uint64_t> last_cpu_ns_;
+};
+
+}  // namespace
+
+std::expected<RunSummary, std::vector<std::string>> run_scenario(const scenario::Scenario& input,
+                                                                 const RunOptions& options,
+                                                                 trace::TraceWriter* trace) {
+  scenario::Scenario sc = input;
+  if (options.seed) sc.seed = *options.seed;
+  if (options.duration) sc.duration = *options.duration;
+
+  Simulator sim;
+  cluster::Cluster cluster(sim, sc);
+  traffic::TrafficOptions topt;
+  topt.window = options.window;
+  auto made = traffic::Traffic::create(sim, cluster, sc, topt);
+  if (!made) return std::unexpected(made.error());
+  traffic::Traffic& traffic = **made;
+  TrafficCpu cpu(traffic);
+  autoscaling::MetricsServer metrics(sim, cluster, cpu, sc.timings.metrics_resolution);
+  Recorder rec(sim, cluster, traffic, trace, options.window);
+
+  RunSummary s;
+  s.scenario = sc.name;
+  s.seed = sc.seed;
+  s.duration = sc.duration;
+  std::map<std::string, DeploymentSummary> deps;
+  for (const cluster::Deployment& d : cluster.deployments()) {
+    DeploymentSummary ds;
+    ds.name = d.namespace_ + "/" + d.name;
+    ds.initial = ds.min = ds.peak = ds.final_replicas = d.replicas;
+    deps.emplace(ds.name, ds);
+  }
+  autoscaling::HpaControllerOptions hopt;
+  hopt.on_sync = [&](const autoscaling::HpaSyncRecord& r) {
+    rec.on_hpa(r);
+    ++s.hpa_syncs;
+    if (!r.scaled || r.desired_replicas == r.current_replicas) return;
+    s.scale_events.push_back(ScaleEvent{r.time, r.target, r.current_replicas, r.desired_replicas});
+    DeploymentSummary& d = deps[r.target];
+    if (r.desired_replicas > r.current_replicas && !d.first_scale_up) d.first_scale_up = r.time;
+    if (r.desired_replicas > d.peak) {
+      d.peak = r.desired_replicas;
+      d.peak_at = r.time;
+      d.first_scale_down.reset();
+    }
+    if (r.desired_replicas < r.current_replicas && !d.first_scale_down) {
+      d.first_scale_down = r.time;
+    }
+    d.min = std::min(d.min, r.desired_replicas);
+    d.final_replicas = r.desired_replicas;
+  };
+  autoscaling::HpaController hpa(sim, cluster, metrics, sc, hopt);
+  traffic.set_window_callback([&rec](Time start, std::span<const traffic::EntryRoute> routes) {
+    rec.on_window(start, routes);
+  });
+
+  if (trace != nullptr) {
+    trace->write_meta("scenario", sc.name);
+    trace->write_meta("scenario_file", sc.file.string());
+    trace->write_meta("description", sc.description);
+    trace->write_meta("seed", std::to_string(sc.seed));
+    trace->write_meta("duration_us", std::to_string(sc.duration.count()));
+    trace->write_meta("window_us", std::to_string(options.window.count()));
+    trace->write_meta("source", "simulation");
+  }
+
+  traffic.start();
+  const Time end = kTimeZero + sc.duration;
+  const Duration slice = std::max(sc.duration / 200, Duration{1});
+  for (Time t = sim.now(); t < end;) {
+    t = std::min(t + slice, end);
+    sim.run_until(t);
+    if (options.progress) options.progress(sim.now(), end, traffic.arrivals());
+  }
+  rec.drain_events();
+
+  s.events_fired = sim.events_fired();
+  s.arrivals = traffic.arrivals();
+  s.in_flight_at_end = traffic.in_flight();
+  s.table_throttles = traffic.table_throttles();
+  s.nodes = cluster.nodes().size();
+  for (const traffic::EntryRoute& r : traffic.routes()) {
+    traffic::RouteCounters all = r.total;
+    all.merge(r.window);
+    RouteSummary rs;
+    rs.route = r.name;
+    rs.requests = all.requests;
+    rs.errors = all.errors();
+    rs.timeouts = all.by_status[static_cast<std::size_t>(traffic::Status::kTimeout)];
+    rs.p50 = all.latency.quantile(0.50);
+    rs.p95 = all.latency.quantile(0.95);
+    rs.p99 = all.latency.quantile(0.99);
+    rs.max = all.latency.max();
+    s.routes.push_back(rs);
+  }
+  for (const cluster::Deployment& d : cluster.deployments()) {
+    DeploymentSummary ds = deps[d.namespace_ + "/" + d.name];
+    ds.final_replicas = d.replicas;
+    s.deployments.push_back(ds);
+  }
+  for (const manifest::NotModelled& n : sc.manifests.not_modelled) {
+    s.not_modelled.push_back(n.kind + " " + (n.namespace_.empty() ? "" : n.namespace_ + "/") +
+                             n.name + " (" + n.source.file + ":" + std::to_string(n.source.line) +
+                             ")");
+  }
+  for (const autoscaling::UnmodelledHpa& u : hpa.not_modelled()) {
+    s.not_modelled.push_back("HorizontalPodAutoscaler " + u.hpa + " -> " + u.target + ": " +
+                             u.reason);
+  }
+  if (trace != nullptr) {
+    trace->write_meta("arrivals", std::to_string(s.arrivals));
+    trace->write_meta("events_fired", std::to_string(s.events_fired));
+  }
+  return s;
+}
+
+}  // namespace ksim::run
