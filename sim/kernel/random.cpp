@@ -129,6 +129,30 @@ const ExpZiggurat& exp_ziggurat() {
   return z;
 }
 
+// The same construction for the half-normal density f(x) = exp(-x^2 / 2)
+// (Marsaglia and Tsang 2000, the 256-layer constants of their RNOR):
+//   x[i+1] = sqrt(-2 ln(v / x[i] + f(x[i]))).
+struct NormalZiggurat {
+  static constexpr double kR = 3.6541528853610088;
+  static constexpr double kV = 0.00492867323399;
+  double x[257];
+  double y[257];
+  NormalZiggurat() {
+    x[0] = kV / std::exp(-0.5 * kR * kR);
+    x[1] = kR;
+    for (int i = 1; i < 256; ++i) {
+      x[i + 1] = std::sqrt(-2.0 * std::log(kV / x[i] + std::exp(-0.5 * x[i] * x[i])));
+    }
+    x[256] = 0;
+    for (int i = 0; i < 257; ++i) y[i] = std::exp(-0.5 * x[i] * x[i]);
+  }
+};
+
+const NormalZiggurat& normal_ziggurat() {
+  static const NormalZiggurat z;
+  return z;
+}
+
 }  // namespace
 
 double standard_exponential(Rng& rng) {
@@ -161,17 +185,36 @@ std::expected<Normal, std::string> Normal::create(double mean, double stddev) {
 Normal::Normal(double mean, double stddev) : mean_(mean), stddev_(stddev) {
   KSIM_CHECK(std::isfinite(mean) && std::isfinite(stddev) && stddev >= 0, "Normal: bad parameters");
 }
+double standard_normal(Rng& rng) {
+  const NormalZiggurat& z = normal_ziggurat();
+  for (;;) {
+    const std::uint64_t bits = rng.next();
+    const auto i = static_cast<std::size_t>(bits & 0xFF);          // layer: bits 0-7
+    const double sign = (bits & 0x100) != 0 ? -1.0 : 1.0;          // bit 8
+    const double u = static_cast<double>(bits >> 11) * 0x1.0p-53;  // bits 11-63
+    const double x = u * z.x[i];
+    if (x < z.x[i + 1]) return sign * x;  // inside the layer's core: ~98.8 % of draws
+    if (i == 0) {
+      // The tail beyond r (Marsaglia 1964): r + a with a = -ln(U1) / r,
+      // accepted when -2 ln(U2) > a^2.
+      double a = 0, b = 0;
+      do {
+        a = -std::log1p(-rng.uniform01()) / NormalZiggurat::kR;
+        b = -std::log1p(-rng.uniform01());
+      } while (b + b < a * a);
+      return sign * (NormalZiggurat::kR + a);
+    }
+    // The wedge: accept under the curve.
+    if (z.y[i] + rng.uniform01() * (z.y[i + 1] - z.y[i]) < std::exp(-0.5 * x * x)) {
+      return sign * x;
+    }
+  }
+}
+
 double Normal::sample(Rng& rng) const {
-  // Marsaglia polar method: a point uniform in the unit disc (rejection),
-  // then u * sqrt(-2 ln s / s) is standard normal.
-  double u = 0;
-  double s = 0;
-  do {
-    u = 2.0 * rng.uniform01() - 1.0;
-    const double v = 2.0 * rng.uniform01() - 1.0;
-    s = u * u + v * v;
-  } while (s >= 1.0 || s == 0.0);
-  return mean_ + stddev_ * u * std::sqrt(-2.0 * std::log(s) / s);
+  // Ziggurat (standard_normal): no logarithm outside the rare tail, unlike
+  // the polar method, which needs one per pair.
+  return mean_ + stddev_ * standard_normal(rng);
 }
 
 // --- LogNormal
