@@ -21,7 +21,9 @@ std::optional<cluster::PodId> Traffic::Impl::pick_entry(const Entry& e) {
       // lua-resty-roundrobin over the backend's endpoints, from a random
       // start; when they change the position carries over modulo the new
       // count (ksim's choice; upstream keeps one state per nginx worker).
-      return eps[rr_position[e.service]++ % eps.size()].pod;
+      std::uint64_t& pos = rr_position[e.service];
+      if (pos >= eps.size()) pos %= eps.size();  // (a division only when it wraps)
+      return eps[pos++].pod;
     }
     case EntryBalance::kPerRequestRandom:
     case EntryBalance::kNewConnection:

@@ -113,6 +113,7 @@ void Traffic::Impl::run_steps(std::uint32_t req) {
         table_call(req, s.table);
         return;
       case Step::Kind::kKafka:
+        if (answer_at(req, sim.now() + kKafkaProduceLatency)) return;
         sim.schedule_in(kKafkaProduceLatency, [this, req] { run_steps(req); });
         return;
     }
@@ -156,6 +157,7 @@ void Traffic::Impl::table_call(std::uint32_t req, std::uint32_t table) {
   }
   const Duration latency = t.spec->latency_ms.sample_duration(t.rng);
   if (!throttled) {
+    if (answer_at(req, sim.now() + latency)) return;
     sim.schedule_in(latency, [this, req] { run_steps(req); });
     return;
   }
@@ -170,14 +172,32 @@ void Traffic::Impl::table_call(std::uint32_t req, std::uint32_t table) {
   sim.schedule_in(latency + backoff, [this, req, table] { table_call(req, table); });
 }
 
+// An entry request whose remaining work is one wait (a table call or a
+// produce) that nothing can interrupt is answered now, as of `end`: its
+// outcome is already fixed, so the event that would end the wait is saved
+// (a third of all events in the seed platforms). It must be the plan's last
+// step, of an entry request (no caller waits, no connection to give back),
+// on a pod that is not terminating (so it cannot be gone before `end`), and
+// `end` must fall in the current statistics window.
+bool Traffic::Impl::answer_at(std::uint32_t req, Time end) {
+  Request& r = requests[req];
+  if (r.parent != kNone || r.remaining != 0 || r.step < plans[r.plan].steps.size() ||
+      end >= window_end || !cluster.pod(r.pod).active()) {
+    return false;
+  }
+  r.status = Status::kOk;
+  record(r, end);
+  free_requests.push_back(req);
+  --live;
+  return true;
+}
+
 void Traffic::Impl::finish(std::uint32_t req, Status status) {
   Request& r = requests[req];
   r.status = status;
   const std::uint32_t parent = r.parent;
   if (r.connection != kNone) release(r.client, r.client_service, r.connection);
-  if (parent == kNone) {
-    record(r);
-  }
+  if (parent == kNone) record(r, sim.now());
   free_requests.push_back(req);
   --live;
   if (parent != kNone) {

@@ -133,6 +133,7 @@ struct Traffic::Impl {
   Rng step_rng{0};
   WindowCallback window_cb;
   Time window_start{};
+  Time window_end = kTimeMax;
 
   // Per Service: ClientIP affinity, round-robin positions.
   std::vector<bool> client_ip_affinity;
@@ -160,7 +161,12 @@ struct Traffic::Impl {
   void next_arrival();
   void arrive();
   void close_window();
-  void record(const Request& r);
+  /// Counts the entry request `r`, answered at `end` (>= now, in the
+  /// current window).
+  void record(const Request& r, Time end);
+  /// An entry request's last step needs no event of its own when it cannot
+  /// be disturbed: see flow.cpp.
+  bool answer_at(std::uint32_t req, Time end);
 
   // flow.cpp
   std::uint32_t new_request();

@@ -138,10 +138,10 @@ void Traffic::Impl::arrive() {
   next_arrival();
 }
 
-void Traffic::Impl::record(const Request& r) {
+void Traffic::Impl::record(const Request& r, Time end) {
   RouteCounters& w = routes[r.entry].window;
   Status s = r.status;
-  const Duration latency = sim.now() - r.start;
+  const Duration latency = end - r.start;
   if (latency > options.request_timeout) s = Status::kTimeout;
   ++w.requests;
   ++w.by_status[static_cast<std::size_t>(s)];
@@ -157,6 +157,7 @@ void Traffic::Impl::close_window() {
     r.window.latency.reset();
   }
   window_start = sim.now();
+  window_end = window_start + options.window;
 }
 
 Traffic::Traffic(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -398,6 +399,7 @@ std::expected<std::unique_ptr<Traffic>, std::vector<std::string>> Traffic::creat
 
 void Traffic::start() {
   impl_->window_start = impl_->sim.now();
+  impl_->window_end = impl_->window_start + impl_->options.window;
   impl_->sim.schedule_periodic(impl_->options.window,
                                Duration{0} /* first close one window from now */,
                                [m = impl_.get()] { m->close_window(); });
