@@ -25,7 +25,6 @@ class UsageError : public std::runtime_error {
 
 /// Each subcommand registers itself on the root app. Its callback stores the
 /// exit code in `exit_code`.
-void add_demo_command(CLI::App& app, ExitCode& exit_code);
 void add_hpa_command(CLI::App& app, ExitCode& exit_code);
 void add_run_command(CLI::App& app, ExitCode& exit_code);
 

@@ -234,6 +234,12 @@ std::expected<RunSummary, std::vector<std::string>> run_scenario(const scenario:
     rs.requests = all.requests;
     rs.errors = all.errors();
     rs.timeouts = all.by_status[static_cast<std::size_t>(traffic::Status::kTimeout)];
+    for (std::size_t i = 1; i < traffic::kStatusCount; ++i) {
+      if (all.by_status[i] == 0) continue;
+      if (!rs.error_statuses.empty()) rs.error_statuses += ' ';
+      rs.error_statuses += std::to_string(traffic::http_status(static_cast<traffic::Status>(i))) +
+                           "x" + std::to_string(all.by_status[i]);
+    }
     rs.p50 = all.latency.quantile(0.50);
     rs.p95 = all.latency.quantile(0.95);
     rs.p99 = all.latency.quantile(0.99);

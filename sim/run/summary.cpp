@@ -40,15 +40,16 @@ std::string format_summary(const RunSummary& s, double wall_seconds) {
 
   std::size_t w = 5;
   for (const RouteSummary& r : s.routes) w = std::max(w, r.route.size());
-  out += fmt::format("{:<{}}  {:>9}  {:>8}  {:>7}  {:>9}  {:>9}  {:>9}  {:>9}\n", "route", w,
-                     "requests", "errors", "error%", "p50", "p95", "p99", "max");
+  out +=
+      fmt::format("{:<{}}  {:>9}  {:>8}  {:>7}  {:>9}  {:>9}  {:>9}  {:>9}  {}\n", "route", w,
+                  "requests", "errors", "error%", "p50", "p95", "p99", "max", "errors by status");
   for (const RouteSummary& r : s.routes) {
     const double pct =
         r.requests == 0 ? 0
                         : 100.0 * static_cast<double>(r.errors) / static_cast<double>(r.requests);
-    out += fmt::format("{:<{}}  {:>9}  {:>8}  {:>6.2f}%  {:>9}  {:>9}  {:>9}  {:>9}\n", r.route, w,
-                       count(r.requests), count(r.errors), pct, ms(r.p50), ms(r.p95), ms(r.p99),
-                       ms(r.max));
+    out += fmt::format("{:<{}}  {:>9}  {:>8}  {:>6.2f}%  {:>9}  {:>9}  {:>9}  {:>9}  {}\n", r.route,
+                       w, count(r.requests), count(r.errors), pct, ms(r.p50), ms(r.p95), ms(r.p99),
+                       ms(r.max), r.error_statuses);
   }
   out += "\n";
 
@@ -66,6 +67,9 @@ std::string format_summary(const RunSummary& s, double wall_seconds) {
       "\n{} HPA syncs, {} scale events; {} nodes; {} table calls throttled; {} "
       "requests in flight at the end\n",
       s.hpa_syncs, s.scale_events.size(), s.nodes, s.table_throttles, s.in_flight_at_end);
+  out +=
+      "(latency percentiles are of the 200s; 404 no route, 500 a call or table call failed, "
+      "502 the pod stopped, 503 no ready endpoint, 504 the client's timeout)\n";
   if (!s.not_modelled.empty()) {
     out += "\nnot modelled (accepted, no effect on the run):\n";
     for (const std::string& n : s.not_modelled) out += "  " + n + "\n";

@@ -19,19 +19,11 @@ expect() {  # expect CODE PATTERN ARGS...
   fi
 }
 expect 0 'Subcommands:'               --help
-expect 0 '--duration'                 demo --help
+expect 0 '--duration'                 run --help
 expect 0 '^[0-9]+\.[0-9]+\.[0-9]+'    --version
 expect 2 'required|A subcommand'      # no subcommand
 expect 2 "unknown command 'nope'"     nope
-expect 2 'no-such-flag.*not expected|not expected.*no-such-flag' demo --no-such-flag
-expect 2 "duration.*'fast'"           demo --duration fast
-expect 2 'must be positive'           demo --duration 0s
-expect 2 'rate'                       demo --rate -3
-expect 0 'served'                     demo --duration 30s --seed 7
-# Determinism: same seed, same output, byte for byte; another seed differs.
-a=$("$ksim" demo --duration 2m --seed 11)
-b=$("$ksim" demo --duration 2m --seed 11)
-c=$("$ksim" demo --duration 2m --seed 12)
-[[ $a == "$b" ]] || { echo "FAIL: demo not deterministic for one seed"; fail=1; }
-[[ $a != "$c" ]] || { echo "FAIL: demo ignores its seed"; fail=1; }
+expect 2 'no-such-flag.*not expected|not expected.*no-such-flag' run x.yaml --no-such-flag
+expect 2 'must be positive'           run "$(dirname "$0")/../../scenarios/api-backend.yaml" --duration 0s --no-trace
+expect 2 'progress.*not in|not in.*progress|progress: ' run x.yaml --progress sometimes
 exit $fail

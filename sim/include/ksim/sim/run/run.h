@@ -31,6 +31,8 @@ struct RouteSummary {
   std::uint64_t requests = 0;
   std::uint64_t errors = 0;
   std::uint64_t timeouts = 0;
+  /// The errors by HTTP status, "503x196 502x3" ("" when none).
+  std::string error_statuses;
   Duration p50{}, p95{}, p99{}, max{};
 };
 
