@@ -73,6 +73,7 @@ void BM_ProductOrderDiurnal(benchmark::State& state) {
 BENCHMARK(BM_ProductOrderDiurnal)
     ->Arg(2)
     ->Arg(120)
+    ->Arg(720)
     ->Arg(1440)
     ->Unit(benchmark::kSecond)
     ->Iterations(1)
