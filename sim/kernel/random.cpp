@@ -64,19 +64,15 @@ Rng Rng::for_stream(std::uint64_t run_seed, std::string_view name) {
   return Rng(mix64(run_seed ^ mix64(fnv1a64(name))));
 }
 
-std::uint64_t Rng::below(std::uint64_t n) {
+std::uint64_t Rng::below_rest(std::uint64_t n, std::uint64_t low, std::uint64_t high) {
   KSIM_CHECK(n > 0, "Rng::below: n must be positive");
-  // Lemire, "Fast random integer generation in an interval" (2019).
-  Uint128 m = static_cast<Uint128>(next()) * n;
-  auto low = static_cast<std::uint64_t>(m);
-  if (low < n) {
-    const std::uint64_t threshold = (0 - n) % n;
-    while (low < threshold) {
-      m = static_cast<Uint128>(next()) * n;
-      low = static_cast<std::uint64_t>(m);
-    }
+  const std::uint64_t threshold = (0 - n) % n;
+  while (low < threshold) {
+    const Uint128 m = static_cast<Uint128>(next()) * n;
+    low = static_cast<std::uint64_t>(m);
+    high = static_cast<std::uint64_t>(m >> 64);
   }
-  return static_cast<std::uint64_t>(m >> 64);
+  return high;
 }
 
 // --- Uniform
@@ -102,76 +98,88 @@ Exponential::Exponential(double mean) : mean_(mean) {
 }
 double Exponential::sample(Rng& rng) const { return mean_ * standard_exponential(rng); }
 
+namespace detail {
 namespace {
+constexpr double kExpR = 7.69711747013104972;
+constexpr double kExpV = 0.0039496598225815571993;
+constexpr double kNormalR = 3.6541528853610088;
+constexpr double kNormalV = 0.00492867323399;
+}  // namespace
 
 // Ziggurat tables for the standard exponential density f(x) = exp(-x), 256
 // layers of equal area v with the base layer's right edge at r (Marsaglia and
 // Tsang, "The Ziggurat Method for Generating Random Variables", 2000):
 //   x[0] = v / f(r), x[1] = r, x[i+1] = f^-1(v / x[i] + f(x[i])), x[256] = 0,
 //   y[i] = f(x[i]).
-// Layer i spans [0, x[i]) horizontally and [y[i], y[i+1]) vertically.
-struct ExpZiggurat {
-  static constexpr double kR = 7.69711747013104972;
-  static constexpr double kV = 0.0039496598225815571993;
-  double x[257];
-  double y[257];
-  ExpZiggurat() {
-    x[0] = kV / std::exp(-kR);
-    x[1] = kR;
-    for (int i = 1; i < 256; ++i) x[i + 1] = -std::log(kV / x[i] + std::exp(-x[i]));
-    x[256] = 0;
-    for (int i = 0; i < 257; ++i) y[i] = std::exp(-x[i]);
-  }
-};
-
-const ExpZiggurat& exp_ziggurat() {
-  static const ExpZiggurat z;
+ZigguratTable make_exponential_ziggurat() {
+  ZigguratTable z{};
+  z.x[0] = kExpV / std::exp(-kExpR);
+  z.x[1] = kExpR;
+  for (int i = 1; i < 256; ++i) z.x[i + 1] = -std::log(kExpV / z.x[i] + std::exp(-z.x[i]));
+  z.x[256] = 0;
+  for (int i = 0; i < 257; ++i) z.y[i] = std::exp(-z.x[i]);
   return z;
 }
 
 // The same construction for the half-normal density f(x) = exp(-x^2 / 2)
-// (Marsaglia and Tsang 2000, the 256-layer constants of their RNOR):
+// (the 256-layer constants of Marsaglia and Tsang's RNOR):
 //   x[i+1] = sqrt(-2 ln(v / x[i] + f(x[i]))).
-struct NormalZiggurat {
-  static constexpr double kR = 3.6541528853610088;
-  static constexpr double kV = 0.00492867323399;
-  double x[257];
-  double y[257];
-  NormalZiggurat() {
-    x[0] = kV / std::exp(-0.5 * kR * kR);
-    x[1] = kR;
-    for (int i = 1; i < 256; ++i) {
-      x[i + 1] = std::sqrt(-2.0 * std::log(kV / x[i] + std::exp(-0.5 * x[i] * x[i])));
-    }
-    x[256] = 0;
-    for (int i = 0; i < 257; ++i) y[i] = std::exp(-0.5 * x[i] * x[i]);
+ZigguratTable make_normal_ziggurat() {
+  ZigguratTable z{};
+  z.x[0] = kNormalV / std::exp(-0.5 * kNormalR * kNormalR);
+  z.x[1] = kNormalR;
+  for (int i = 1; i < 256; ++i) {
+    z.x[i + 1] = std::sqrt(-2.0 * std::log(kNormalV / z.x[i] + std::exp(-0.5 * z.x[i] * z.x[i])));
   }
-};
-
-const NormalZiggurat& normal_ziggurat() {
-  static const NormalZiggurat z;
+  z.x[256] = 0;
+  for (int i = 0; i < 257; ++i) z.y[i] = std::exp(-0.5 * z.x[i] * z.x[i]);
   return z;
 }
 
-}  // namespace
-
-double standard_exponential(Rng& rng) {
-  const ExpZiggurat& z = exp_ziggurat();
+double standard_exponential_rest(Rng& rng, std::uint64_t bits) {
+  const ZigguratTable& z = exponential_ziggurat();
   double shift = 0;  // the tail beyond r is r + another standard exponential
   for (;;) {
-    const std::uint64_t bits = rng.next();
     const auto i = static_cast<std::size_t>(bits & 0xFF);          // layer: bits 0-7
     const double u = static_cast<double>(bits >> 11) * 0x1.0p-53;  // bits 11-63
     const double x = u * z.x[i];
     if (x < z.x[i + 1]) return shift + x;  // inside the layer's core: ~98.9 % of draws
     if (i == 0) {
-      shift += ExpZiggurat::kR;  // memorylessness: the tail is r + Exp(1)
-      continue;
+      shift += kExpR;  // memorylessness: the tail is r + Exp(1)
+    } else if (z.y[i] + rng.uniform01() * (z.y[i + 1] - z.y[i]) < std::exp(-x)) {
+      return shift + x;  // the wedge: accepted under the curve
     }
-    // The wedge: accept under the curve.
-    if (z.y[i] + rng.uniform01() * (z.y[i + 1] - z.y[i]) < std::exp(-x)) return shift + x;
+    bits = rng.next();
   }
 }
+
+double standard_normal_rest(Rng& rng, std::uint64_t bits) {
+  const ZigguratTable& z = normal_ziggurat();
+  for (;;) {
+    const auto i = static_cast<std::size_t>(bits & 0xFF);          // layer: bits 0-7
+    const double sign = (bits & 0x100) != 0 ? -1.0 : 1.0;          // bit 8
+    const double u = static_cast<double>(bits >> 11) * 0x1.0p-53;  // bits 11-63
+    const double x = u * z.x[i];
+    if (x < z.x[i + 1]) return sign * x;  // inside the layer's core: ~98.8 % of draws
+    if (i == 0) {
+      // The tail beyond r (Marsaglia 1964): r + a with a = -ln(U1) / r,
+      // accepted when -2 ln(U2) > a^2.
+      double a = 0, b = 0;
+      do {
+        a = -std::log1p(-rng.uniform01()) / kNormalR;
+        b = -std::log1p(-rng.uniform01());
+      } while (b + b < a * a);
+      return sign * (kNormalR + a);
+    }
+    // The wedge: accept under the curve.
+    if (z.y[i] + rng.uniform01() * (z.y[i + 1] - z.y[i]) < std::exp(-0.5 * x * x)) {
+      return sign * x;
+    }
+    bits = rng.next();
+  }
+}
+
+}  // namespace detail
 
 // --- Normal
 std::expected<Normal, std::string> Normal::create(double mean, double stddev) {
@@ -185,32 +193,6 @@ std::expected<Normal, std::string> Normal::create(double mean, double stddev) {
 Normal::Normal(double mean, double stddev) : mean_(mean), stddev_(stddev) {
   KSIM_CHECK(std::isfinite(mean) && std::isfinite(stddev) && stddev >= 0, "Normal: bad parameters");
 }
-double standard_normal(Rng& rng) {
-  const NormalZiggurat& z = normal_ziggurat();
-  for (;;) {
-    const std::uint64_t bits = rng.next();
-    const auto i = static_cast<std::size_t>(bits & 0xFF);          // layer: bits 0-7
-    const double sign = (bits & 0x100) != 0 ? -1.0 : 1.0;          // bit 8
-    const double u = static_cast<double>(bits >> 11) * 0x1.0p-53;  // bits 11-63
-    const double x = u * z.x[i];
-    if (x < z.x[i + 1]) return sign * x;  // inside the layer's core: ~98.8 % of draws
-    if (i == 0) {
-      // The tail beyond r (Marsaglia 1964): r + a with a = -ln(U1) / r,
-      // accepted when -2 ln(U2) > a^2.
-      double a = 0, b = 0;
-      do {
-        a = -std::log1p(-rng.uniform01()) / NormalZiggurat::kR;
-        b = -std::log1p(-rng.uniform01());
-      } while (b + b < a * a);
-      return sign * (NormalZiggurat::kR + a);
-    }
-    // The wedge: accept under the curve.
-    if (z.y[i] + rng.uniform01() * (z.y[i + 1] - z.y[i]) < std::exp(-0.5 * x * x)) {
-      return sign * x;
-    }
-  }
-}
-
 double Normal::sample(Rng& rng) const {
   // Ziggurat (standard_normal): no logarithm outside the rare tail, unlike
   // the polar method, which needs one per pair.
@@ -315,11 +297,6 @@ WeightedDiscrete::WeightedDiscrete(std::span<const double> weights)
     prob_[i] = 1.0;
     alias_[i] = i;
   }
-}
-
-std::size_t WeightedDiscrete::sample(Rng& rng) const {
-  const auto i = static_cast<std::size_t>(rng.below(prob_.size()));
-  return rng.uniform01() < prob_[i] ? i : alias_[i];
 }
 
 }  // namespace ksim

@@ -58,10 +58,18 @@ class Rng {
 
   /// Uniform integer in [0, n), unbiased (Lemire's multiply-and-reject).
   /// Precondition: n > 0.
-  std::uint64_t below(std::uint64_t n);
+  std::uint64_t below(std::uint64_t n) {
+    // Lemire, "Fast random integer generation in an interval" (2019): the
+    // high word of next() x n, redrawn in the rare biased case (below_rest).
+    __extension__ using U128 = unsigned __int128;
+    const U128 m = static_cast<U128>(next()) * n;
+    if (static_cast<std::uint64_t>(m) >= n && n != 0) return static_cast<std::uint64_t>(m >> 64);
+    return below_rest(n, static_cast<std::uint64_t>(m), static_cast<std::uint64_t>(m >> 64));
+  }
 
  private:
   Rng() = default;
+  std::uint64_t below_rest(std::uint64_t n, std::uint64_t low, std::uint64_t high);
   static std::uint64_t rotl(std::uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
   std::uint64_t s_[4] = {};
 };
@@ -92,9 +100,40 @@ class Uniform {
   double lo_, hi_;
 };
 
+namespace detail {
+/// Ziggurat tables (random.cpp documents their construction): 256 layers of
+/// equal area; layer i spans [0, x[i]) horizontally, [y[i], y[i+1]) vertically.
+struct ZigguratTable {
+  double x[257];
+  double y[257];
+};
+ZigguratTable make_exponential_ziggurat();
+ZigguratTable make_normal_ziggurat();
+inline const ZigguratTable& exponential_ziggurat() {
+  static const ZigguratTable t = make_exponential_ziggurat();
+  return t;
+}
+inline const ZigguratTable& normal_ziggurat() {
+  static const ZigguratTable t = make_normal_ziggurat();
+  return t;
+}
+/// The draws that miss the layers' cores, starting from the 64 bits `bits`
+/// already drawn (the same sequence of draws as one loop would make).
+double standard_exponential_rest(Rng& rng, std::uint64_t bits);
+double standard_normal_rest(Rng& rng, std::uint64_t bits);
+}  // namespace detail
+
 /// A standard exponential (mean 1) by the ziggurat method: one 64-bit draw and
 /// a table look-up for ~98.9 % of samples; exact density (no approximation).
-double standard_exponential(Rng& rng);
+/// The common path is inline (this is drawn for every Poisson arrival).
+inline double standard_exponential(Rng& rng) {
+  const detail::ZigguratTable& z = detail::exponential_ziggurat();
+  const std::uint64_t bits = rng.next();
+  const auto i = static_cast<std::size_t>(bits & 0xFF);  // layer: bits 0-7
+  const double x = static_cast<double>(bits >> 11) * 0x1.0p-53 * z.x[i];
+  if (x < z.x[i + 1]) return x;
+  return detail::standard_exponential_rest(rng, bits);
+}
 
 /// Exponential with the given mean (> 0): mean * standard_exponential().
 class Exponential {
@@ -112,8 +151,15 @@ class Exponential {
 /// the pair's second value is discarded so that sample() has no hidden state).
 /// A standard normal draw (mean 0, sd 1) by the ziggurat method of Marsaglia
 /// and Tsang (2000), 256 layers; its tail beyond 3.654 by Marsaglia's 1964
-/// method, so the law is exact.
-double standard_normal(Rng& rng);
+/// method, so the law is exact. The common path is inline.
+inline double standard_normal(Rng& rng) {
+  const detail::ZigguratTable& z = detail::normal_ziggurat();
+  const std::uint64_t bits = rng.next();
+  const auto i = static_cast<std::size_t>(bits & 0xFF);  // layer: bits 0-7
+  const double x = static_cast<double>(bits >> 11) * 0x1.0p-53 * z.x[i];
+  if (x < z.x[i + 1]) return (bits & 0x100) != 0 ? -x : x;  // sign: bit 8
+  return detail::standard_normal_rest(rng, bits);
+}
 
 class Normal {
  public:
@@ -157,7 +203,10 @@ class WeightedDiscrete {
  public:
   static std::expected<WeightedDiscrete, std::string> create(std::span<const double> weights);
   explicit WeightedDiscrete(std::span<const double> weights);
-  std::size_t sample(Rng& rng) const;
+  std::size_t sample(Rng& rng) const {
+    const auto i = static_cast<std::size_t>(rng.below(prob_.size()));
+    return rng.uniform01() < prob_[i] ? i : alias_[i];
+  }
   [[nodiscard]] std::size_t size() const { return prob_.size(); }
 
  private:
