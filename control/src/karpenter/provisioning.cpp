@@ -1,0 +1,329 @@
+// The scheduling simulation and launch choice; see provisioning.h.
+#include "ksim/control/karpenter/provisioning.h"
+
+#include <algorithm>
+#include <deque>
+#include <map>
+#include <numeric>
+#include <optional>
+
+#include "simulation.h"
+
+namespace ksim::control::karpenter {
+namespace {
+
+using detail::Attempt;
+using detail::Claim;
+using detail::Node;
+using detail::Template;
+
+/// A NodePool's remaining limits (scheduler.go remainingResources); unset = unlimited.
+struct Remaining {
+  std::optional<std::int64_t> cpu, memory, nodes;
+  void subtract(std::int64_t c, std::int64_t m) {
+    if (cpu) *cpu -= c;
+    if (memory) *memory -= m;
+    if (nodes) *nodes -= 1;
+  }
+  /// filterByRemainingResources: the type's capacity (one node) fits what remains.
+  [[nodiscard]] bool admits(const Resources& cap) const {
+    return (!cpu || cap.cpu_milli <= *cpu) && (!memory || cap.memory_bytes <= *memory) &&
+           (!nodes || 1 <= *nodes);
+  }
+};
+
+struct Simulation {
+  const ProvisioningInput& in;
+  detail::Catalog catalog;
+  std::vector<Template> templates;  // weight order
+  std::vector<Node> nodes;          // initialized first, then by name
+  std::vector<Claim> claims;        // creation order
+  std::map<std::string, Remaining> remaining;
+  bool any_prefer_no_schedule = false;
+};
+
+bool has_prefer_no_schedule(const std::vector<Taint>& taints) {
+  return std::any_of(taints.begin(), taints.end(),
+                     [](const Taint& t) { return t.effect == TaintEffect::kPreferNoSchedule; });
+}
+
+Node make_node(const std::string& name, const Labels& labels, const std::vector<Taint>& taints,
+               Resources available, Resources missing_daemons, bool initialized, bool in_flight) {
+  Node n{name,   initialized, in_flight,      Requirements::of_labels(labels),
+         taints, available,   missing_daemons};
+  n.reqs.add(Requirement{std::string(kLabelHostname), Operator::kIn, {name}, std::nullopt});
+  return n;
+}
+
+void init_nodes(Simulation& s) {
+  const auto& ds = s.in.daemonsets;
+  for (const auto& n : s.in.nodes) {
+    s.nodes.push_back(
+        make_node(n.name, n.labels, n.taints, n.allocatable - n.requested,
+                  detail::missing_daemon_overhead(n.labels, n.taints, n.daemon_requested, ds),
+                  n.initialized, false));
+    s.any_prefer_no_schedule |= has_prefer_no_schedule(n.taints);
+  }
+  for (const auto& c : s.in.in_flight) {
+    s.nodes.push_back(make_node(c.name, c.labels, c.taints, c.allocatable - c.requested,
+                                detail::missing_daemon_overhead(c.labels, c.taints, {}, ds), false,
+                                true));
+    s.any_prefer_no_schedule |= has_prefer_no_schedule(c.taints);
+  }
+  // scheduler.go sortExistingNodes: initialized first, then by name.
+  std::stable_sort(s.nodes.begin(), s.nodes.end(), [](const Node& a, const Node& b) {
+    if (a.initialized != b.initialized) return a.initialized;
+    return a.name < b.name;
+  });
+}
+
+void init_pools(Simulation& s) {
+  for (const auto& name : nodepool_order(s.in.node_pools)) {
+    const auto& pool = *std::find_if(s.in.node_pools.begin(), s.in.node_pools.end(),
+                                     [&](const NodePool& p) { return p.name == name; });
+    s.any_prefer_no_schedule |= has_prefer_no_schedule(pool.taints);
+    if (auto t =
+            detail::make_template(pool, s.catalog, s.in.daemonsets, s.in.min_values_best_effort)) {
+      s.templates.push_back(std::move(*t));
+    }
+    const auto& l = pool.limits;
+    if (!l.cpu_milli && !l.memory_bytes && !l.nodes) continue;
+    Remaining r{l.cpu_milli, l.memory_bytes, l.nodes};
+    for (const auto& n : s.in.nodes) {
+      if (n.nodepool == pool.name) r.subtract(n.capacity.cpu_milli, n.capacity.memory_bytes);
+    }
+    for (const auto& c : s.in.in_flight) {
+      if (c.nodepool == pool.name) r.subtract(c.capacity.cpu_milli, c.capacity.memory_bytes);
+    }
+    s.remaining[pool.name] = r;
+  }
+}
+
+std::optional<PodPlacement> add_to_nodes(Simulation& s, const PodView& pod, const Attempt& a) {
+  for (auto& n : s.nodes) {
+    if (detail::node_can_add(n, pod, a)) continue;
+    n.requests += pod.requests();
+    return PodPlacement{
+        pod.key(), n.in_flight ? PlacementKind::kInFlightClaim : PlacementKind::kExistingNode,
+        n.name,
+        "pod " + pod.key() + " nominated to " + (n.in_flight ? "in-flight NodeClaim " : "node ") +
+            n.name + (n.initialized ? "" : " (not initialized yet)") + ", which has room"};
+  }
+  return std::nullopt;
+}
+
+void commit(Claim& c, const PodView& pod, detail::ClaimFit&& fit) {
+  c.reqs = std::move(fit.reqs);
+  c.options = std::move(fit.options);
+  c.requests += pod.requests();
+  c.pods.push_back(pod.key());
+}
+
+std::optional<PodPlacement> add_to_claims(Simulation& s, const PodView& pod, const Attempt& a) {
+  // scheduler.go: new NodeClaims sorted by fewest pods (ties: creation order here;
+  // upstream's sort.Slice leaves ties unspecified).
+  std::vector<std::size_t> order(s.claims.size());
+  std::iota(order.begin(), order.end(), 0);
+  std::stable_sort(order.begin(), order.end(), [&](std::size_t x, std::size_t y) {
+    return s.claims[x].pods.size() < s.claims[y].pods.size();
+  });
+  for (std::size_t i : order) {
+    auto fit = detail::claim_can_add(s.claims[i], pod, a, s.catalog, s.in.min_values_best_effort);
+    if (!fit.ok) continue;
+    commit(s.claims[i], pod, std::move(fit));
+    return PodPlacement{pod.key(), PlacementKind::kNewNodeClaim, s.claims[i].name,
+                        "pod " + pod.key() + " joins new NodeClaim " + s.claims[i].name +
+                            " (NodePool " + s.claims[i].tmpl->pool->name + ")"};
+  }
+  return std::nullopt;
+}
+
+std::string max_daemon_text(const Template& t) {
+  Resources m;
+  for (std::size_t i : t.options) m = Resources::max(m, t.daemon[i]);
+  return m.describe();
+}
+
+/// scheduler.go addToNewNodeClaim: the first template (weight order) that takes the pod.
+std::optional<PodPlacement> add_to_new_claim(Simulation& s, const PodView& pod, const Attempt& a,
+                                             std::string& error) {
+  if (s.templates.empty()) {
+    error = "nodepool requirements filtered out all available instance types";
+    return std::nullopt;
+  }
+  std::vector<std::string> errs;
+  for (const auto& t : s.templates) {
+    const std::string& name = t.pool->name;
+    Claim c{&t, name + "-" + std::to_string(s.claims.size() + 1), t.reqs, t.options, {}, {}};
+    if (auto r = s.remaining.find(name); r != s.remaining.end()) {
+      if (r->second.nodes && *r->second.nodes == 0) {
+        errs.push_back("node limits have been exhausted for nodepool: \"" + name + "\"");
+        continue;
+      }
+      std::erase_if(c.options, [&](std::size_t i) {
+        return !r->second.admits((*s.catalog.types)[i].capacity);
+      });
+      if (c.options.empty()) {
+        errs.push_back("all available instance types exceed limits for nodepool: \"" + name + "\"");
+        continue;
+      }
+    }
+    auto fit = detail::claim_can_add(c, pod, a, s.catalog, s.in.min_values_best_effort);
+    if (!fit.ok) {
+      errs.push_back("incompatible with nodepool \"" + name +
+                     "\", daemonset overhead=" + max_daemon_text(t) + ", " + fit.error);
+      continue;
+    }
+    commit(c, pod, std::move(fit));
+    if (auto r = s.remaining.find(name); r != s.remaining.end()) {  // subtractMax
+      Resources m;
+      for (std::size_t i : c.options) m = Resources::max(m, (*s.catalog.types)[i].capacity);
+      r->second.subtract(m.cpu_milli, m.memory_bytes);
+    }
+    s.claims.push_back(std::move(c));
+    return PodPlacement{pod.key(), PlacementKind::kNewNodeClaim, s.claims.back().name,
+                        "pod " + pod.key() + " opens new NodeClaim " + s.claims.back().name +
+                            " from NodePool " + name};
+  }
+  for (const auto& e : errs) error += (error.empty() ? "" : "; ") + e;
+  return std::nullopt;
+}
+
+/// Solve's trySchedule: each relaxation in turn; the error of the last one.
+std::optional<PodPlacement> try_schedule(Simulation& s, const PodView& pod, std::string& error) {
+  for (const auto& a : detail::attempts(pod, s.any_prefer_no_schedule)) {
+    error.clear();
+    if (auto p = add_to_nodes(s, pod, a)) return p;
+    if (auto p = add_to_claims(s, pod, a)) return p;
+    if (auto p = add_to_new_claim(s, pod, a, error)) return p;
+  }
+  return std::nullopt;
+}
+
+NewNodeClaim finalize(const Simulation& s, const Claim& c) {
+  NewNodeClaim out;
+  out.name = c.name;
+  out.nodepool = c.tmpl->pool->name;
+  out.pods = c.pods;
+  out.requirements = c.reqs;
+  out.pod_requests = c.requests;
+  std::vector<InstanceType> options;
+  for (std::size_t k = 0; k < c.options.size(); ++k) {
+    const std::size_t i = c.options[k];
+    options.push_back((*s.catalog.types)[i]);
+    out.instance_types.push_back(options.back().name);
+    // addDaemonRequests: the smallest overhead among the remaining types.
+    out.daemon_overhead =
+        k == 0 ? c.tmpl->daemon[i] : Resources::min(out.daemon_overhead, c.tmpl->daemon[i]);
+  }
+  out.launch = choose_offering(options, c.reqs, s.in.unavailable);
+  std::string pods;
+  for (const auto& p : c.pods) pods += (pods.empty() ? "" : ", ") + p;
+  out.message = (c.pods.size() == 1 ? "pod " : "pods ") + pods +
+                " unschedulable: new NodeClaim from NodePool " + out.nodepool + ": " +
+                (out.launch.ok ? out.launch.message : "cannot launch: " + out.launch.message);
+  return out;
+}
+
+std::string summarize(const ProvisioningResult& r) {
+  std::size_t existing = 0, in_flight = 0, fresh = 0;
+  for (const auto& p : r.placements) {
+    existing += p.kind == PlacementKind::kExistingNode;
+    in_flight += p.kind == PlacementKind::kInFlightClaim;
+    fresh += p.kind == PlacementKind::kNewNodeClaim;
+  }
+  return std::to_string(r.placements.size()) +
+         " provisionable pod(s): " + std::to_string(existing) + " nominated to existing nodes, " +
+         std::to_string(in_flight) + " to in-flight NodeClaims, " + std::to_string(fresh) +
+         " packed into " + std::to_string(r.new_claims.size()) + " new NodeClaim(s), " +
+         std::to_string(r.unschedulable) + " unschedulable";
+}
+
+}  // namespace
+
+std::vector<std::string> nodepool_order(const std::vector<NodePool>& pools) {
+  std::vector<const NodePool*> ps;
+  for (const auto& p : pools) ps.push_back(&p);
+  std::stable_sort(ps.begin(), ps.end(), [](const NodePool* a, const NodePool* b) {
+    return a->weight != b->weight ? a->weight > b->weight : a->name > b->name;
+  });
+  std::vector<std::string> out;
+  for (const auto* p : ps) out.push_back(p->name);
+  return out;
+}
+
+std::vector<std::string> pod_order(std::vector<PodView> pods) {
+  std::stable_sort(pods.begin(), pods.end(), [](const PodView& a, const PodView& b) {
+    if (a.cpu_milli != b.cpu_milli) return a.cpu_milli > b.cpu_milli;
+    if (a.memory_bytes != b.memory_bytes) return a.memory_bytes > b.memory_bytes;
+    if (a.creation_us != b.creation_us) return a.creation_us < b.creation_us;
+    return (a.uid.empty() ? a.key() : a.uid) < (b.uid.empty() ? b.key() : b.uid);
+  });
+  std::vector<std::string> out;
+  for (const auto& p : pods) out.push_back(p.key());
+  return out;
+}
+
+ProvisioningResult provision(const ProvisioningInput& input) {
+  Simulation s{input, detail::make_catalog(input.instance_types, input.unavailable), {}, {}, {}, {},
+               false};
+  init_nodes(s);
+  init_pools(s);
+  std::map<std::string, const PodView*> by_key;
+  for (const auto& p : input.pods) {
+    if (!p.daemonset) by_key.emplace(p.key(), &p);
+  }
+  std::deque<const PodView*> queue;
+  std::vector<PodView> provisionable;
+  for (const auto& [k, p] : by_key) provisionable.push_back(*p);
+  for (const auto& k : pod_order(provisionable)) queue.push_back(by_key.at(k));
+  // queue.go: a pod popped when the queue is as long as when it was last
+  // pushed means a whole pass placed nothing: stop.
+  std::map<const PodView*, std::size_t> last_len;
+  std::map<const PodView*, std::string> errors;
+  ProvisioningResult out;
+  while (!queue.empty()) {
+    const PodView* p = queue.front();
+    if (auto it = last_len.find(p); it != last_len.end() && it->second == queue.size()) break;
+    queue.pop_front();
+    if (auto placed = try_schedule(s, *p, errors[p])) {
+      out.placements.push_back(std::move(*placed));
+      continue;
+    }
+    queue.push_back(p);
+    last_len[p] = queue.size();
+  }
+  for (const PodView* p : queue) {
+    out.placements.push_back(
+        {p->key(), PlacementKind::kUnschedulable, "", "Failed to schedule pod, " + errors[p]});
+    ++out.unschedulable;
+  }
+  for (const auto& c : s.claims) out.new_claims.push_back(finalize(s, c));
+  out.summary = summarize(out);
+  return out;
+}
+
+Resources daemon_overhead(const NodePool& pool, const InstanceType& it,
+                          const std::vector<DaemonSetView>& daemonsets) {
+  const std::vector<InstanceType> one{it};
+  const UnavailableOfferings none;
+  const auto catalog = detail::make_catalog(one, none);
+  const auto t = detail::make_template(pool, catalog, daemonsets, true);
+  return t ? t->daemon[0] : Resources{};
+}
+
+std::string_view placement_kind_name(PlacementKind k) {
+  switch (k) {
+    case PlacementKind::kExistingNode:
+      return "existing node";
+    case PlacementKind::kInFlightClaim:
+      return "in-flight NodeClaim";
+    case PlacementKind::kNewNodeClaim:
+      return "new NodeClaim";
+    case PlacementKind::kUnschedulable:
+      return "unschedulable";
+  }
+  return "?";
+}
+
+}  // namespace ksim::control::karpenter
