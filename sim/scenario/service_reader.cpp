@@ -72,8 +72,10 @@ DownstreamCall read_call(const Field& f, const std::string& caller_ns, const Con
 
 KafkaProduce read_kafka(const Field& f) {
   KafkaProduce k;
-  check_known_keys(f, {"topic", "bytes", "count"});
+  check_known_keys(f, {"topic", "bytes", "count", "ack"});
   if (f.require("topic")) set_str(f, "topic", k.topic);
+  if (auto a = f.get("ack"))
+    if (auto v = a->boolean()) k.ack = *v;
   if (f.require("bytes")) set_int64(f, "bytes", k.bytes);
   if (k.bytes < 0) fail_child_value(f, "bytes", "must be greater than or equal to 0");
   set_count(f, "count", k.count);
@@ -163,14 +165,18 @@ ServiceBehavior read_service(const Field& f, const Context& ctx) {
   ServiceBehavior b;
   b.line = f.line();
   if (!f.expect_map()) return b;
-  check_known_keys(
-      f, {"deployment", "statefulSet", "image", "namespace", "profile", "tables", "routes"});
+  check_known_keys(f, {"deployment", "statefulSet", "image", "namespace", "profile", "tables",
+                       "routes", "produceCpu"});
   read_target(f, b, ctx);
   if (auto p = f.get("profile"))
     if (auto path = read_file_path(*p, ctx.base_dir)) b.profile = *path;
   read_list(f, "tables", b.tables, read_table);
+  if (auto p = f.get("produceCpu"))
+    if (auto d = read_distribution(*p, Unit::kMilliseconds)) b.produce_cpu_ms = *d;
   auto routes = f.get("routes");
-  if (!routes && !f.get("profile")) f.fail_child("routes", "required field missing (or profile)");
+  if (!routes && !f.get("profile") && !b.produce_cpu_ms) {
+    f.fail_child("routes", "required field missing (or profile, or produceCpu)");
+  }
   if (!routes) return b;
   if (routes->node().IsSequence() && routes->node().size() == 0 && !f.get("profile")) {
     routes->fail("at least one route (or a profile)");
@@ -197,6 +203,13 @@ std::vector<ServiceBehavior> read_services(const Field& f, const Context& ctx) {
     const ServiceBehavior& b = out.back();
     if (!b.name.empty() && !seen.insert({b.target, b.namespace_, b.name}).second) {
       item.fail("a second behaviour for '" + b.name + "'");
+    }
+    if (b.produce_cpu_ms && out.size() > 1 &&
+        std::any_of(out.begin(), out.end() - 1,
+                    [](const ServiceBehavior& o) { return o.produce_cpu_ms.has_value(); })) {
+      if (auto p = item.get("produceCpu")) {
+        p->fail("a second Kafka broker: only one behaviour may have produceCpu");
+      }
     }
   }
   return out;

@@ -13,7 +13,9 @@ namespace {
 using namespace std::chrono_literals;
 
 // librdkafka: linger.ms (queue.buffering.max.ms) 5 ms by default since
-// 1.7.0; the broker's acknowledgement on a local network about 1 ms.
+// 1.7.0; without a broker in the scenario, its acknowledgement on a local
+// network is taken as 1 ms more.
+constexpr Duration kKafkaLinger = 5ms;
 constexpr Duration kKafkaProduceLatency = 6ms;
 // AWS SDKs' standard retry mode: 3 attempts in all, full-jitter exponential
 // backoff with a 100 ms base (capped at 20 s, not reached in 3 attempts).
@@ -36,6 +38,10 @@ std::uint32_t Traffic::Impl::new_request() {
 
 // The request reaches `pod`: the pod's behaviour route for it, then its CPU.
 void Traffic::Impl::start_on_pod(std::uint32_t req, cluster::PodId pod) {
+  if (cluster.pod(pod).stage == cluster::PodStage::kGone) {
+    finish(req, Status::kUpstreamGone);
+    return;
+  }
   PodState& ps = pod_state(pod);
   Request& r = requests[req];
   r.pod = pod;
@@ -46,7 +52,7 @@ void Traffic::Impl::start_on_pod(std::uint32_t req, cluster::PodId pod) {
     return;
   }
   Behavior& b = behaviors[ps.behavior];
-  const double cpu_us = plans[r.plan].route->cpu_ms.sample(b.rng) * 1000.0;
+  const double cpu_us = plans[r.plan].cpu->sample(b.rng) * 1000.0;
   if (!ps.cpu) {
     const cluster::Pod& p = cluster.pod(pod);
     const double cores = static_cast<double>(cluster.node(p.node).allocatable.cpu_milli) / 1000.0;
@@ -113,11 +119,60 @@ void Traffic::Impl::run_steps(std::uint32_t req) {
         table_call(req, s.table);
         return;
       case Step::Kind::kKafka:
-        if (answer_at(req, sim.now() + kKafkaProduceLatency)) return;
-        sim.schedule_in(kKafkaProduceLatency, [this, req] { run_steps(req); });
+        if (produce(req, s)) continue;
         return;
     }
   }
+}
+
+// A Kafka produce. With a broker in the scenario the record costs its pod
+// CPU: handed off (the request goes on at once, the broker works in the
+// background), or acknowledged (the request waits for librdkafka's linger,
+// then the broker's work). The partition leader is the broker pod picked by
+// the topic's hash among the Ready ones; none Ready: an acknowledged produce
+// fails, a handed-off record is dropped (counted). Without a broker only an
+// acknowledged produce waits, for linger plus a broker round trip.
+bool Traffic::Impl::produce(std::uint32_t req, const Step& step) {
+  if (broker_behavior == kNone) {
+    if (!step.ack) return true;
+    if (answer_at(req, sim.now() + kKafkaProduceLatency)) return false;
+    sim.schedule_in(kKafkaProduceLatency, [this, req] { run_steps(req); });
+    return false;
+  }
+  const auto broker = pick_broker(step.topic);
+  if (!broker) {
+    if (step.ack) {
+      finish(req, Status::kDependencyError);
+      return false;
+    }
+    ++kafka_dropped;
+    return true;
+  }
+  ++kafka_records;
+  const std::uint32_t job = new_request();  // (may move `requests`)
+  Request& j = requests[job];
+  j.start = sim.now();
+  j.plan = step.request;
+  if (!step.ack) {
+    j.background = true;
+    start_on_pod(job, *broker);
+    return true;
+  }
+  j.parent = req;
+  const cluster::PodId pod = *broker;
+  sim.schedule_in(kKafkaLinger, [this, job, pod] { start_on_pod(job, pod); });
+  return false;
+}
+
+std::optional<cluster::PodId> Traffic::Impl::pick_broker(std::uint32_t topic) {
+  broker_scratch.clear();
+  const auto& candidates = broker_statefulset ? cluster.active_pods(*broker_statefulset)
+                                              : cluster.active_pods(*broker_deployment);
+  for (const cluster::PodId p : candidates) {
+    if (cluster.pod(p).ready()) broker_scratch.push_back(p);
+  }
+  if (broker_scratch.empty()) return std::nullopt;
+  return broker_scratch[topic % broker_scratch.size()];
 }
 
 // A downstream call through the callee Service's ClusterIP from the pod
@@ -197,7 +252,7 @@ void Traffic::Impl::finish(std::uint32_t req, Status status) {
   r.status = status;
   const std::uint32_t parent = r.parent;
   if (r.connection != kNone) release(r.client, r.client_service, r.connection);
-  if (parent == kNone) record(r, sim.now());
+  if (parent == kNone && !r.background) record(r, sim.now());
   free_requests.push_back(req);
   --live;
   if (parent != kNone) {

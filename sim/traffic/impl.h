@@ -35,11 +35,14 @@ struct Step {
   std::uint32_t service = 0;  // kCall: ServiceId index
   std::uint32_t request = 0;  // kCall: request kind (method + path) at the callee
   std::uint32_t table = 0;    // kTable: index into Impl::tables
+  std::uint32_t topic = 0;    // kKafka: hash of the topic (picks the partition leader)
+  bool ack = false;           // kKafka: the request waits for the broker
 };
 
 /// A behaviour route, compiled.
 struct Plan {
-  const scenario::Route* route = nullptr;
+  const scenario::Route* route = nullptr;  // nullptr for a broker's produce plan
+  const scenario::Distribution* cpu = nullptr;
   std::uint32_t behavior = 0;
   std::vector<Step> steps;
 };
@@ -91,6 +94,7 @@ struct Request {
   std::int32_t remaining = 0;  // calls left in the current step
   std::uint8_t attempt = 0;    // table call retries
   Status status = Status::kOk;
+  bool background = false;           // a produce handed off: nobody waits, nothing is counted
   std::uint32_t connection = kNone;  // used to reach `pod` (released at the answer)
   cluster::PodId client{};           // the caller pod owning `connection`
   std::uint32_t client_service = 0;
@@ -100,6 +104,7 @@ struct Request {
 struct RequestKind {
   std::string method;
   std::string path;
+  bool produce = false;  // a record to the broker ("PRODUCE /topics/<topic>")
 };
 
 struct Entry {
@@ -149,6 +154,14 @@ struct Traffic::Impl {
   std::vector<std::uint32_t> free_connections;
   std::vector<std::uint32_t> scratch;
 
+  // The Kafka broker: the behaviour with produce CPU and its workload.
+  std::uint32_t broker_behavior = kNone;
+  std::optional<cluster::StatefulSetId> broker_statefulset;
+  std::optional<cluster::DeploymentId> broker_deployment;
+  std::vector<cluster::PodId> broker_scratch;
+  std::uint64_t kafka_records = 0;
+  std::uint64_t kafka_dropped = 0;
+
   std::uint64_t arrived = 0;
   std::uint64_t live = 0;
   std::uint64_t opened = 0;
@@ -178,6 +191,9 @@ struct Traffic::Impl {
   void call(std::uint32_t req, const Step& step);
   void table_call(std::uint32_t req, std::uint32_t table);
   void pod_gone(cluster::PodId pod);
+  /// The step's Kafka produce; true when the request goes on at once.
+  bool produce(std::uint32_t req, const Step& step);
+  std::optional<cluster::PodId> pick_broker(std::uint32_t topic);
 
   // balance.cpp
   std::optional<cluster::PodId> pick_entry(const Entry& e);

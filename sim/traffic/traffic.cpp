@@ -257,10 +257,12 @@ std::expected<std::unique_ptr<Traffic>, std::vector<std::string>> Traffic::creat
       const scenario::ServiceBehavior& spec = *m.behaviors[b].spec;
       auto& plan_of = m.behaviors[b].plan;
       if (plan_of.size() <= done) plan_of.resize(done + 1, kNone);
+      if (m.kinds[done].produce) continue;
       const auto r = find_route(spec.routes, m.kinds[done].method, m.kinds[done].path);
       if (!r) continue;
       Plan plan;
       plan.route = &spec.routes[*r];
+      plan.cpu = &plan.route->cpu_ms;
       plan.behavior = static_cast<std::uint32_t>(b);
       const std::string caller = spec.namespace_;
       for (const scenario::DownstreamCall& c : plan.route->calls) {
@@ -294,6 +296,10 @@ std::expected<std::unique_ptr<Traffic>, std::vector<std::string>> Traffic::creat
         Step s;
         s.kind = Step::Kind::kKafka;
         s.count = k.count;
+        s.ack = k.ack;
+        s.topic = static_cast<std::uint32_t>(std::hash<std::string>{}(k.topic));
+        s.request = m.intern("PRODUCE", "/topics/" + k.topic);
+        m.kinds[s.request].produce = true;
         plan.steps.push_back(s);
       }
       plan_of[done] = static_cast<std::uint32_t>(m.plans.size());
@@ -301,6 +307,33 @@ std::expected<std::unique_ptr<Traffic>, std::vector<std::string>> Traffic::creat
     }
   }
   for (Behavior& b : m.behaviors) b.plan.resize(m.kinds.size(), kNone);
+
+  // The Kafka broker: a plan of its produce CPU for every topic's kind.
+  for (std::size_t b = 0; b < m.behaviors.size(); ++b) {
+    const scenario::ServiceBehavior& spec = *m.behaviors[b].spec;
+    if (!spec.produce_cpu_ms) continue;
+    m.broker_behavior = static_cast<std::uint32_t>(b);
+    if (spec.target == scenario::BehaviorTarget::kStatefulSet) {
+      m.broker_statefulset = cluster.find_statefulset(spec.namespace_, spec.name);
+    } else if (spec.target == scenario::BehaviorTarget::kDeployment) {
+      m.broker_deployment = cluster.find_deployment(spec.namespace_, spec.name);
+    }
+    if (!m.broker_statefulset && !m.broker_deployment) {
+      errors.push_back(sc.file.string() + ":" + std::to_string(spec.line) +
+                       ": services: the Kafka broker (produceCpu) must be a StatefulSet or a "
+                       "Deployment of the manifests");
+      m.broker_behavior = kNone;
+      continue;
+    }
+    for (std::size_t k = 0; k < m.kinds.size(); ++k) {
+      if (!m.kinds[k].produce) continue;
+      Plan plan;
+      plan.cpu = &*spec.produce_cpu_ms;
+      plan.behavior = static_cast<std::uint32_t>(b);
+      m.behaviors[b].plan[k] = static_cast<std::uint32_t>(m.plans.size());
+      m.plans.push_back(std::move(plan));
+    }
+  }
 
   // The entry: each load route resolved once.
   std::optional<ing::RoutingTable> table;
@@ -425,6 +458,8 @@ std::span<const EntryRoute> Traffic::routes() const { return impl_->routes; }
 std::uint64_t Traffic::arrivals() const { return impl_->arrived; }
 std::uint64_t Traffic::in_flight() const { return impl_->live; }
 std::uint64_t Traffic::connections_opened() const { return impl_->opened; }
+std::uint64_t Traffic::kafka_records() const { return impl_->kafka_records; }
+std::uint64_t Traffic::kafka_dropped() const { return impl_->kafka_dropped; }
 std::uint64_t Traffic::table_calls() const {
   std::uint64_t n = 0;
   for (const Table& t : impl_->tables) n += t.calls;

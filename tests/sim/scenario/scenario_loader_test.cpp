@@ -55,7 +55,9 @@ TEST(ScenarioLoader, Platform2Loads) {
   EXPECT_EQ(g.arch, "arm64");
   EXPECT_EQ(g.zones, (std::vector<std::string>{"ap-northeast-2a", "ap-northeast-2c"}));
   EXPECT_EQ(g.allocatable.memory_bytes, 6844LL * 1024 * 1024);
-  ASSERT_EQ(s.services.size(), 2u);
+  ASSERT_EQ(s.services.size(), 3u);
+  EXPECT_EQ(s.services[2].target, BehaviorTarget::kStatefulSet);  // the Kafka broker
+  EXPECT_TRUE(s.services[2].produce_cpu_ms.has_value());
   const ServiceBehavior& order = s.services[1];
   EXPECT_EQ(order.name, "order-service");
   ASSERT_FALSE(order.routes.empty());

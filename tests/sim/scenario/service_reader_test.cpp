@@ -84,6 +84,38 @@ TEST(ServiceReader, EverythingWritten) {
   EXPECT_EQ(s.services[2].namespace_, "shop");
 }
 
+// A Kafka broker: its CPU per record, no routes needed; produces may wait
+// for the acknowledgement.
+TEST(ServiceReader, KafkaBrokerAndAcknowledgedProduces) {
+  const Scenario s = parse_ok(R"(services:
+  - statefulSet: kafka
+    produceCpu: {dist: lognormal, mean: 150us, sd: 50us}
+  - deployment: web
+    routes:
+      - path: /a
+        cpu: 1ms
+        kafka: [{topic: t, bytes: 100, ack: true}, {topic: u, bytes: 10}]
+)");
+  ASSERT_TRUE(s.services[0].produce_cpu_ms.has_value());
+  EXPECT_DOUBLE_EQ(s.services[0].produce_cpu_ms->mean(), 0.15);
+  EXPECT_TRUE(s.services[0].routes.empty());
+  EXPECT_EQ(s.services[1].routes[0].kafka,
+            (std::vector<KafkaProduce>{{"t", 100, 1, true}, {"u", 10, 1, false}}));
+  const auto errors = errors_of(R"(services:
+  - statefulSet: kafka
+    produceCpu: 1ms
+  - deployment: web
+    produceCpu: 2ms
+    routes: [{path: /a, cpu: 1ms, kafka: [{topic: t, bytes: 1, ack: maybe}]}]
+)");
+  ASSERT_EQ(errors.size(), 2u);
+  EXPECT_EQ(errors[0],
+            "x.yaml:5: services[1].produceCpu: a second Kafka broker: only one behaviour may have "
+            "produceCpu");
+  EXPECT_EQ(errors[1],
+            "x.yaml:6: services[1].routes[0].kafka[0].ack: expected a boolean, got string 'maybe'");
+}
+
 TEST(ServiceReader, AProfileReplacesRoutes) {
   const Scenario s = parse_ok("services: [{image: example.com/web, profile: replay/rates.csv}]\n");
   EXPECT_TRUE(s.services[0].routes.empty());
@@ -171,7 +203,8 @@ TEST(ServiceReader, TargetErrors) {
   EXPECT_EQ(errors[1],
             "x.yaml:4: services[1].image: give only one of deployment, statefulSet or image");
   EXPECT_EQ(errors[2], "x.yaml:5: services[1].routes[1]: duplicate route GET /");
-  EXPECT_EQ(errors[3], "x.yaml:6: services[2].routes: required field missing (or profile)");
+  EXPECT_EQ(errors[3],
+            "x.yaml:6: services[2].routes: required field missing (or profile, or produceCpu)");
   EXPECT_EQ(errors[4], "x.yaml:6: services[2]: a second behaviour for 'web'");
   EXPECT_EQ(errors[5], "x.yaml:7: services[3]: a second behaviour for 'web'");
   EXPECT_EQ(errors[6], "x.yaml:8: services[3].routes: at least one route (or a profile)");

@@ -283,6 +283,65 @@ TEST(Traffic, NotFoundAndNoEndpoints) {
   }
 }
 
+// Platform 2's manifests (kafka-0 Ready at 21 s) with order-service doing
+// 8 ms of CPU and one produce per order, and a broker at 1 ms per record;
+// 10 orders at 1/s from `from`.
+scenario::Scenario kafka_platform(bool ack, int from) {
+  return parse(
+      "manifests: [manifests/product-order/]\n"
+      "nodeGroups:\n"
+      "  - {name: m, instanceType: m7g.large, count: 4,\n"
+      "     zones: [ap-northeast-2a, ap-northeast-2c]}\n"
+      "services:\n"
+      "  - deployment: order-service\n"
+      "    namespace: shop\n"
+      "    routes:\n"
+      "      - {method: POST, path: /api/v1/orders, cpu: 8ms,\n"
+      "         kafka: [{topic: order-events, bytes: 512, ack: " +
+      std::string(ack ? "true" : "false") +
+      "}]}\n"
+      "  - statefulSet: kafka\n"
+      "    namespace: shop\n"
+      "    produceCpu: 1ms\n"
+      "load:\n"
+      "  arrivals: deterministic\n"
+      "  routes: [{method: POST, path: /api/v1/orders}]\n"
+      "  phases:\n"
+      "    - {shape: constant, rps: 0, duration: " +
+      std::to_string(from) +
+      "s}\n"
+      "    - {shape: constant, rps: 1, duration: 10s}\n");
+}
+
+// A handed-off record costs the broker its CPU but not the request any time;
+// an acknowledged one adds the linger (5 ms) and the broker's 1 ms.
+TEST(Traffic, KafkaRecordsLoadTheBroker) {
+  for (const bool ack : {false, true}) {
+    Platform run(kafka_platform(ack, 30));
+    run.sim.run_until(kTimeZero + 60s);
+    const RouteCounters c = run.totals();
+    ASSERT_EQ(count(c, Status::kOk), 10u) << ack;
+    EXPECT_EQ(c.latency.max(), ack ? 14ms : 8ms);
+    EXPECT_EQ(run.traffic->kafka_records(), 10u);
+    const auto kafka = run.cluster->find_pod("shop", "kafka-0");
+    ASSERT_TRUE(kafka.has_value());
+    EXPECT_DOUBLE_EQ(static_cast<double>(run.traffic->cpu_used_ns(*kafka, run.sim.now())) / 1e6,
+                     10.0);
+  }
+}
+
+// Before the broker is Ready (21 s): handed-off records are dropped, the
+// requests succeed; acknowledged produces fail their requests (500).
+TEST(Traffic, KafkaWithoutAReadyBroker) {
+  Platform handed_off(kafka_platform(false, 10));
+  handed_off.sim.run_until(kTimeZero + 30s);
+  EXPECT_EQ(count(handed_off.totals(), Status::kOk), 10u);
+  EXPECT_EQ(handed_off.traffic->kafka_dropped(), 10u);
+  Platform acked(kafka_platform(true, 10));
+  acked.sim.run_until(kTimeZero + 30s);
+  EXPECT_EQ(count(acked.totals(), Status::kDependencyError), 10u);
+}
+
 scenario::Scenario product_order() {
   auto r = scenario::load_scenario(kScenarios / "product-order.yaml");
   EXPECT_TRUE(r.has_value());

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -22,11 +23,16 @@ struct DownstreamCall {
   friend bool operator==(const DownstreamCall&, const DownstreamCall&) = default;
 };
 
-/// A Kafka produce to the scenario's broker (the Kafka StatefulSet).
+/// A Kafka produce to the scenario's broker (the workload whose behaviour
+/// has `produce_cpu_ms`, normally the Kafka StatefulSet).
 struct KafkaProduce {
   std::string topic;
   std::int64_t bytes = 0;  // record size
   std::int32_t count = 1;  // records per request
+  /// The request waits for the broker's acknowledgement (a synchronous
+  /// produce, acks=all). false: the record is handed off (librdkafka's async
+  /// produce, or an outbox relay) and the request goes on at once.
+  bool ack = false;
   friend bool operator==(const KafkaProduce&, const KafkaProduce&) = default;
 };
 
@@ -76,7 +82,10 @@ struct ServiceBehavior {
   /// against the scenario's folder; empty when none.
   std::filesystem::path profile;
   std::vector<DynamoTable> tables;
-  std::vector<Route> routes;  // at least one unless a profile is given
+  std::vector<Route> routes;  // at least one unless a profile or produce_cpu_ms is given
+  /// A Kafka broker: the CPU its pod spends per record produced to it
+  /// (milliseconds of one core). At most one behaviour of a scenario has it.
+  std::optional<Distribution> produce_cpu_ms;
   int line = 0;
 };
 

@@ -31,9 +31,14 @@
 //                   (burst: one second's worth); a throttled call is retried
 //                   as the AWS SDKs' standard retry mode does (3 attempts,
 //                   full-jitter backoff from 100 ms), then fails the request.
-//   Kafka           a produce waits for librdkafka's linger (5 ms) and the
-//                   broker's acknowledgement (1 ms); the broker's own CPU is
-//                   not modelled yet.
+//   Kafka           with a broker in the scenario (the behaviour with
+//                   produceCpu, normally the Kafka StatefulSet), a record is
+//                   CPU on the partition leader's pod (the topic's hash among
+//                   the Ready broker pods); a handed-off produce (librdkafka's
+//                   async produce, an outbox relay) does not hold the
+//                   request, an acknowledged one waits for the linger (5 ms,
+//                   linger.ms) and the broker's work. Without a broker an
+//                   acknowledged produce waits 6 ms.
 //   timeouts        the client of the entry gives up after `request_timeout`
 //                   (30 s): such a request counts as a timeout when it ends
 //                   (the server keeps working on it, as servers do).
@@ -133,6 +138,10 @@ class Traffic final : public cluster::ClusterObserver {
   [[nodiscard]] std::uint64_t table_calls() const;
   [[nodiscard]] std::uint64_t table_throttles() const;
   [[nodiscard]] std::uint64_t connections_opened() const;
+  /// Records produced to the Kafka broker, and handed-off records dropped
+  /// because no broker pod was Ready.
+  [[nodiscard]] std::uint64_t kafka_records() const;
+  [[nodiscard]] std::uint64_t kafka_dropped() const;
 
   void on_pod_gone(cluster::PodId pod) override;
 
