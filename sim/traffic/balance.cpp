@@ -25,6 +25,16 @@ std::optional<cluster::PodId> Traffic::Impl::pick_entry(const Entry& e) {
       if (pos >= eps.size()) pos %= eps.size();  // (a division only when it wraps)
       return eps[pos++].pod;
     }
+    case EntryBalance::kEwma: {
+      EwmaBalancer& b = ewma[e.service];
+      if (ewma_version[e.service] != svc.visible_version) {
+        ewma_version[e.service] = svc.visible_version;
+        scratch_pods.clear();
+        for (const cluster::Endpoint& ep : eps) scratch_pods.push_back(ep.pod);
+        b.sync(scratch_pods, sim.now());
+      }
+      return b.pick(balance_rng, sim.now());
+    }
     case EntryBalance::kPerRequestRandom:
     case EntryBalance::kNewConnection:
       return kube_proxy_pick(e.service, cluster::PodId{kNone});

@@ -12,6 +12,7 @@
 
 #include "ksim/control/ingress/routing.h"
 #include "ksim/sim/traffic/arrivals.h"
+#include "ksim/sim/traffic/ewma.h"
 #include "ksim/sim/traffic/pod_cpu.h"
 #include "ksim/sim/traffic/traffic.h"
 
@@ -22,6 +23,7 @@ inline constexpr std::uint32_t kNone = UINT32_MAX;
 /// How an entry spreads requests over a Service's endpoints.
 enum class EntryBalance : std::uint8_t {
   kPerRequestRoundRobin,  // ingress-nginx round_robin, ALB target type ip
+  kEwma,                  // ingress-nginx load-balance: ewma (ewma.h)
   kPerRequestRandom,      // ALB target type instance (NodePort, kube-proxy on a node)
   kNewConnection,         // a Service entry: every request a new connection
 };
@@ -88,7 +90,7 @@ struct Request {
   Time start{};
   std::uint32_t parent = kNone;  // the request waiting for this call; kNone at the entry
   std::uint32_t entry = 0;       // entry route (statistics), when parent == kNone
-  cluster::PodId pod{};          // serving pod
+  cluster::PodId pod{kNone};     // serving pod (kNone: none reached)
   std::uint32_t plan = kNone;
   std::uint16_t step = 0;      // next step of the plan
   std::int32_t remaining = 0;  // calls left in the current step
@@ -144,6 +146,8 @@ struct Traffic::Impl {
   std::vector<bool> client_ip_affinity;
   std::vector<Duration> affinity_timeout;
   std::vector<std::uint64_t> rr_position;
+  std::vector<EwmaBalancer> ewma;           // per Service (used by ewma entries)
+  std::vector<std::uint64_t> ewma_version;  // the visible_version synced
   std::unordered_map<std::uint64_t, std::pair<cluster::PodId, Time>> affinity;  // (ip, svc)
   std::unordered_map<std::uint64_t, std::uint64_t> ipvs_rr;                     // (node, svc)
 
@@ -153,6 +157,7 @@ struct Traffic::Impl {
   std::vector<Connection> connections;
   std::vector<std::uint32_t> free_connections;
   std::vector<std::uint32_t> scratch;
+  std::vector<cluster::PodId> scratch_pods;
 
   // The Kafka broker: the behaviour with produce CPU and its workload.
   std::uint32_t broker_behavior = kNone;

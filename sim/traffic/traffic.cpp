@@ -13,6 +13,8 @@ namespace {
 
 namespace ing = control::ingress;
 
+constexpr std::string_view kNginxLoadBalance = "nginx.ingress.kubernetes.io/load-balance";
+
 std::optional<ing::Controller> controller_of(const manifest::Ingress& i) {
   if (i.ingress_class == "nginx") return ing::Controller::kNginx;
   if (i.ingress_class == "alb") return ing::Controller::kAlb;
@@ -146,6 +148,10 @@ void Traffic::Impl::record(const Request& r, Time end) {
   ++w.requests;
   ++w.by_status[static_cast<std::size_t>(s)];
   if (s == Status::kOk) w.latency.record(latency);
+  const Entry& e = entries[r.entry];
+  if (e.balance == EntryBalance::kEwma && index_of(r.pod) != kNone) {
+    ewma[e.service].observe(r.pod, latency, end);  // upstream after_balance
+  }
 }
 
 void Traffic::Impl::close_window() {
@@ -200,6 +206,8 @@ std::expected<std::unique_ptr<Traffic>, std::vector<std::string>> Traffic::creat
   m.client_ip_affinity.assign(nsvc, false);
   m.affinity_timeout.assign(nsvc, Duration{0});
   m.rr_position.assign(nsvc, 0);
+  m.ewma.assign(nsvc, EwmaBalancer{});
+  m.ewma_version.assign(nsvc, UINT64_MAX);
   for (std::size_t i = 0; i < nsvc; ++i) {
     const cluster::Service& s = cluster.services()[i];
     m.rr_position[i] = m.balance_rng.next() >> 1;
@@ -336,6 +344,7 @@ std::expected<std::unique_ptr<Traffic>, std::vector<std::string>> Traffic::creat
   }
 
   // The entry: each load route resolved once.
+  std::vector<ing::IngressSpec> specs_of_entry;  // what `table` was built from
   std::optional<ing::RoutingTable> table;
   std::string host = sc.load.target.host;
   std::uint32_t entry_service = kNone;
@@ -371,7 +380,7 @@ std::expected<std::unique_ptr<Traffic>, std::vector<std::string>> Traffic::creat
     } else {
       // ingress-nginx merges every Ingress of its class; an ALB serves one
       // IngressGroup (or one Ingress without a group).
-      std::vector<ing::IngressSpec> specs;
+      std::vector<ing::IngressSpec>& specs = specs_of_entry;
       const auto group = [](const manifest::Ingress& i) {
         const auto it = i.meta.annotations.find(std::string(ing::kAlbGroupName));
         return it == i.meta.annotations.end() ? std::string{} : it->second;
@@ -415,6 +424,19 @@ std::expected<std::unique_ptr<Traffic>, std::vector<std::string>> Traffic::creat
                             match.target_type == ing::TargetType::kInstance
                         ? EntryBalance::kPerRequestRandom
                         : EntryBalance::kPerRequestRoundRobin;
+        if (table->controller() == ing::Controller::kNginx) {
+          // The Ingress's nginx.ingress.kubernetes.io/load-balance (the
+          // ConfigMap's load-balance default, round_robin, otherwise).
+          const auto& annotations = specs_of_entry[match.ingress_index].annotations;
+          const auto lb = annotations.find(kNginxLoadBalance);
+          if (lb != annotations.end() && lb->second == "ewma") {
+            e.balance = EntryBalance::kEwma;
+          } else if (lb != annotations.end() && lb->second != "round_robin") {
+            errors.push_back("Ingress " + std::string(match.ingress) + ": " +
+                             std::string(kNginxLoadBalance) + ": '" + lb->second +
+                             "' is not modelled (round_robin and ewma are)");
+          }
+        }
       }
     }
     m.entries.push_back(e);

@@ -193,24 +193,32 @@ TEST(Traffic, KeepAliveConnectionsSkipNewPods) {
   }
 }
 
-// ClientIP affinity: with a new connection per call, calls from one api pod
-// still land on one backend pod; at most two backend pods (one per api pod)
-// see calls, though there are four.
-TEST(Traffic, ClientIpAffinityPinsACaller) {
-  const fs::path dir = fs::temp_directory_path() / "ksim_traffic_affinity";
+// A copy of platform 1's manifests in a fresh temporary folder `name`/m,
+// with `insert` put before `anchor` in `file`.
+fs::path manifests_with(const std::string& name, const std::string& file, const std::string& anchor,
+                        const std::string& insert) {
+  const fs::path dir = fs::temp_directory_path() / name;
   fs::remove_all(dir);
   fs::create_directories(dir / "m");
   for (const auto& f : fs::directory_iterator(kScenarios / "manifests" / "api-backend")) {
     fs::copy_file(f.path(), dir / "m" / f.path().filename());
   }
-  {
-    std::ifstream in(dir / "m" / "backend-service.yaml");
-    std::string text((std::istreambuf_iterator<char>(in)), {});
-    const auto at = text.find("  selector:\n    app: backend-service");
-    ASSERT_NE(at, std::string::npos);
-    text.insert(at, "  sessionAffinity: ClientIP\n");
-    std::ofstream(dir / "m" / "backend-service.yaml") << text;
-  }
+  std::ifstream in(dir / "m" / file);
+  std::string text((std::istreambuf_iterator<char>(in)), {});
+  const auto at = text.find(anchor);
+  EXPECT_NE(at, std::string::npos) << anchor;
+  if (at != std::string::npos) text.insert(at, insert);
+  std::ofstream(dir / "m" / file) << text;
+  return dir;
+}
+
+// ClientIP affinity: with a new connection per call, calls from one api pod
+// still land on one backend pod; at most two backend pods (one per api pod)
+// see calls, though there are four.
+TEST(Traffic, ClientIpAffinityPinsACaller) {
+  const fs::path dir =
+      manifests_with("ksim_traffic_affinity", "backend-service.yaml",
+                     "  selector:\n    app: backend-service", "  sessionAffinity: ClientIP\n");
   std::string yaml = api_backend(kChain, ingress_load(20, 100));
   yaml.replace(yaml.find("manifests/api-backend/"), 22, "m/");
   TrafficOptions o;
@@ -224,6 +232,51 @@ TEST(Traffic, ClientIpAffinityPinsACaller) {
   EXPECT_LE(busy, 2);
   EXPECT_EQ(count(run.totals(), Status::kOk), 2000u);
   fs::remove_all(dir);
+}
+
+// ingress-nginx's ewma: with two pods both are always in the pair, so the
+// one that answered last (its average now higher) is skipped: strict
+// alternation. With three, pairs are random: all serve, unevenly. An
+// unknown load-balance value is an error.
+TEST(Traffic, IngressEwmaBalancing) {
+  const fs::path dir = manifests_with("ksim_traffic_ewma", "ingress.yaml", "    nginx.ingress",
+                                      "    nginx.ingress.kubernetes.io/load-balance: ewma\n");
+  std::string yaml = api_backend(kChain, ingress_load(10, 100));
+  yaml.replace(yaml.find("manifests/api-backend/"), 22, "m/");
+  {
+    Platform run(parse(yaml, dir));
+    run.sim.run_until(kTimeZero + 130s);
+    const auto api = run.pods_of("api-service");
+    ASSERT_EQ(api.size(), 2u);
+    EXPECT_EQ(run.cpu_ms(api[0]), 500 * 10.0);
+    EXPECT_EQ(run.cpu_ms(api[1]), 500 * 10.0);
+  }
+  {
+    Platform run(parse(yaml, dir));
+    run.cluster->set_replicas(*run.cluster->find_deployment("api-platform", "api-service"), 3);
+    run.sim.run_until(kTimeZero + 130s);
+    const auto api = run.pods_of("api-service");
+    ASSERT_EQ(api.size(), 3u);
+    const double a = run.cpu_ms(api[0]), b = run.cpu_ms(api[1]), c = run.cpu_ms(api[2]);
+    EXPECT_EQ(a + b + c, 1000 * 10.0);
+    for (const double x : {a, b, c}) EXPECT_GT(x, 2000.0);
+    EXPECT_FALSE(a == b && b == c);
+  }
+
+  const fs::path bad = manifests_with("ksim_traffic_ewma_bad", "ingress.yaml", "    nginx.ingress",
+                                      "    nginx.ingress.kubernetes.io/load-balance: chash\n");
+  std::string bad_yaml = api_backend(kChain, ingress_load(10, 100));
+  bad_yaml.replace(bad_yaml.find("manifests/api-backend/"), 22, "m/");
+  const scenario::Scenario sc = parse(bad_yaml, bad);
+  Simulator sim;
+  cluster::Cluster c(sim, sc);
+  const auto t = Traffic::create(sim, c, sc);
+  ASSERT_FALSE(t.has_value());
+  EXPECT_EQ(t.error().at(0),
+            "Ingress api-platform/api-platform: nginx.ingress.kubernetes.io/load-balance: "
+            "'chash' is not modelled (round_robin and ewma are)");
+  fs::remove_all(dir);
+  fs::remove_all(bad);
 }
 
 // The CFS quota end to end: 120 ms of CPU under a 500m limit (50 ms per
