@@ -60,14 +60,36 @@ void Traffic::Impl::start_on_pod(std::uint32_t req, cluster::PodId pod) {
                                   .limit_cores = ps.limit_cores},
                    sim.now());
   }
+  if (!r.background) ++ps.foreground;
   ps.cpu->add(sim.now(), req, cpu_us);
+  if (ps.cpu->has_finished()) collect(pod);
   arm(pod);
 }
 
-// Keeps the pod's one calendar event at its CPU's next change.
+// Jobs the CPU finished on its own (a lazy advance): background ones are
+// done, foreground ones wait for the pod's event, due now.
+void Traffic::Impl::collect(cluster::PodId pod) {
+  PodState& ps = pods[index_of(pod)];
+  scratch_done.clear();
+  ps.cpu->take_finished(scratch_done);
+  for (const std::uint32_t j : scratch_done) {
+    if (requests[j].background) {
+      finish(j, Status::kOk);
+    } else {
+      --ps.foreground;
+      ps.deferred.push_back(j);
+    }
+  }
+}
+
+// Keeps the pod's one calendar event at its CPU's next change, while a job
+// someone waits for is on it. A CPU with only background work runs without
+// events: PodCpu::advance is exact whenever it is next touched.
 void Traffic::Impl::arm(cluster::PodId pod) {
   PodState& ps = pods[index_of(pod)];
-  const Time at = ps.cpu->next_event();
+  const Time at = !ps.deferred.empty() ? sim.now()
+                  : ps.foreground == 0 ? kTimeMax
+                                       : ps.cpu->next_event();
   if (at == ps.event_at) return;
   if (ps.event_at != kTimeMax) sim.cancel(ps.event);
   ps.event_at = at;
@@ -78,11 +100,16 @@ void Traffic::Impl::pod_event(cluster::PodId pod) {
   PodState& ps = pods[index_of(pod)];
   ps.event_at = kTimeMax;
   ps.cpu->advance(sim.now());
-  scratch.clear();
+  scratch.assign(ps.deferred.begin(), ps.deferred.end());  // finished earlier
+  ps.deferred.clear();
+  const std::size_t fresh = scratch.size();
   ps.cpu->take_finished(scratch);
+  for (std::size_t i = fresh; i < scratch.size(); ++i) {
+    if (!requests[scratch[i]].background) --ps.foreground;
+  }
   arm(pod);
-  // run_steps never fires another pod's event synchronously, so `scratch`
-  // stays as it is during the loop.
+  // run_steps never fires another pod's event synchronously (and collect
+  // uses its own list), so `scratch` stays as it is during the loop.
   for (std::size_t i = 0; i < scratch.size(); ++i) run_steps(scratch[i]);
 }
 
@@ -273,8 +300,21 @@ void Traffic::Impl::pod_gone(cluster::PodId pod) {
   ps.event_at = kTimeMax;
   if (!ps.cpu) return;
   ps.cpu->advance(sim.now());
+  // Finished before the end: background ones are done, the others find
+  // their pod gone. Unfinished ones are lost.
+  std::vector<std::uint32_t> done(ps.deferred);
+  ps.deferred.clear();
+  ps.cpu->take_finished(done);
   std::vector<std::uint32_t> lost;
   ps.cpu->clear(lost);
+  ps.foreground = 0;
+  for (const std::uint32_t req : done) {
+    if (requests[req].background) {
+      finish(req, Status::kOk);
+    } else {
+      run_steps(req);
+    }
+  }
   for (const std::uint32_t req : lost) finish(req, Status::kUpstreamGone);
 }
 

@@ -84,6 +84,12 @@ struct PodState {
   std::vector<Pool> pools;         // by Service index
   double limit_cores = 0;
   bool resolved = false;
+  /// Jobs on the CPU that someone waits for (not background produces): the
+  /// pod needs a calendar event only while there are some.
+  std::uint32_t foreground = 0;
+  /// Foreground jobs found finished outside the pod's event (at the same
+  /// instant): answered by the event, which is then due now.
+  std::vector<std::uint32_t> deferred;
 };
 
 struct Request {
@@ -157,6 +163,7 @@ struct Traffic::Impl {
   std::vector<Connection> connections;
   std::vector<std::uint32_t> free_connections;
   std::vector<std::uint32_t> scratch;
+  std::vector<std::uint32_t> scratch_done;
   std::vector<cluster::PodId> scratch_pods;
 
   // The Kafka broker: the behaviour with produce CPU and its workload.
@@ -168,7 +175,8 @@ struct Traffic::Impl {
   std::uint64_t kafka_dropped = 0;
 
   std::uint64_t arrived = 0;
-  std::uint64_t live = 0;
+  std::uint64_t live = 0;          // Request slots in use (calls and produces too)
+  std::uint64_t entries_live = 0;  // entry requests not yet answered
   std::uint64_t opened = 0;
 
   Impl(Simulator& s, cluster::Cluster& c) : sim(s), cluster(c) {}
@@ -190,6 +198,7 @@ struct Traffic::Impl {
   std::uint32_t new_request();
   void start_on_pod(std::uint32_t req, cluster::PodId pod);
   void arm(cluster::PodId pod);
+  void collect(cluster::PodId pod);
   void pod_event(cluster::PodId pod);
   void run_steps(std::uint32_t req);
   void finish(std::uint32_t req, Status status);

@@ -39,6 +39,23 @@ void PodCpu::roll_period(Time now) {
   throttled_ = false;
 }
 
+Time PodCpu::next_completion() const {
+  const double rate = cores_in_use() / static_cast<double>(heap_.size());
+  return t_ + ceil_us(std::max(heap_.front().finish - virtual_us_, 0.0) / rate);
+}
+
+void PodCpu::pop_finished() {
+  while (!heap_.empty() && heap_.front().finish <= virtual_us_ + kEpsilonUs) {
+    finished_.push_back(heap_.front().job);
+    std::pop_heap(heap_.begin(), heap_.end(), later);
+    heap_.pop_back();
+  }
+}
+
+// Completions inside [t_, now) end a segment too, at the microsecond the
+// event-driven caller would have fired (next_event rounds up the same way),
+// so a lazy advance over several completions gives the same state as one
+// event per completion.
 void PodCpu::advance(Time now) {
   KSIM_CHECK(now >= t_, "PodCpu::advance: time went backwards");
   while (t_ < now) {
@@ -48,8 +65,9 @@ void PodCpu::advance(Time now) {
       t_ = now;
       break;
     }
-    const Time seg_end = std::min(now, period_end);
+    Time seg_end = std::min(now, period_end);
     if (!throttled_) {
+      seg_end = std::min(seg_end, next_completion());
       const double cores = cores_in_use();
       const double rate = cores / static_cast<double>(heap_.size());  // per job
       const double dt = static_cast<double>((seg_end - t_).count());
@@ -70,14 +88,18 @@ void PodCpu::advance(Time now) {
       }
     }
     t_ = seg_end;
+    pop_finished();
     if (t_ == period_end) {
       period_start_ = period_end;
       used_us_ = 0;
       throttled_ = false;
       // Whole periods that cannot exhaust the quota are one segment each:
-      // take them in one step (a long job below its limit).
+      // take them in one step (a long job below its limit), up to the next
+      // completion.
+      if (heap_.empty()) continue;
       const double cores = cores_in_use();
-      const auto whole = (now - t_) / config_.period;
+      const auto whole =
+          std::min((now - t_) / config_.period, (next_completion() - t_) / config_.period);
       if (whole > 0 &&
           (quota_us_ == 0 || cores * static_cast<double>(config_.period.count()) < quota_us_)) {
         const double dt = static_cast<double>((whole * config_.period).count());
@@ -85,6 +107,7 @@ void PodCpu::advance(Time now) {
         total_us_ += cores * dt;
         t_ += whole * config_.period;
         period_start_ = t_;
+        pop_finished();
       }
     }
   }
@@ -97,11 +120,9 @@ void PodCpu::add(Time now, std::uint32_t job, double cpu_us) {
 }
 
 void PodCpu::take_finished(std::vector<std::uint32_t>& out) {
-  while (!heap_.empty() && heap_.front().finish <= virtual_us_ + kEpsilonUs) {
-    out.push_back(heap_.front().job);
-    std::pop_heap(heap_.begin(), heap_.end(), later);
-    heap_.pop_back();
-  }
+  pop_finished();
+  out.insert(out.end(), finished_.begin(), finished_.end());
+  finished_.clear();
 }
 
 void PodCpu::clear(std::vector<std::uint32_t>& out) {
@@ -115,9 +136,7 @@ Time PodCpu::next_event() const {
   const Time period_end = period_start_ + config_.period;
   if (throttled_) return period_end;
   const double cores = cores_in_use();
-  const double rate = cores / static_cast<double>(heap_.size());
-  const double need = std::max(heap_.front().finish - virtual_us_, 0.0);
-  Time next = t_ + ceil_us(need / rate);
+  Time next = next_completion();
   if (quota_us_ > 0) {
     const Time exhausted = t_ + ceil_us((quota_us_ - used_us_) / cores);
     if (exhausted < period_end) next = std::min(next, exhausted);

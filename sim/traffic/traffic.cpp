@@ -123,6 +123,7 @@ void Traffic::Impl::next_arrival() {
 
 void Traffic::Impl::arrive() {
   ++arrived;
+  ++entries_live;
   const std::size_t route = mix->sample(mix_rng);
   const Entry& e = entries[route];
   const std::uint32_t req = new_request();
@@ -141,6 +142,7 @@ void Traffic::Impl::arrive() {
 }
 
 void Traffic::Impl::record(const Request& r, Time end) {
+  --entries_live;
   RouteCounters& w = routes[r.entry].window;
   Status s = r.status;
   const Duration latency = end - r.start;
@@ -467,7 +469,7 @@ std::uint64_t Traffic::cpu_used_ns(cluster::PodId pod, Time now) {
   if (index_of(pod) >= impl_->pods.size()) return 0;
   PodState& ps = impl_->pods[index_of(pod)];
   if (!ps.cpu) return 0;
-  if (ps.event_at >= now) ps.cpu->advance(now);
+  ps.cpu->advance(now);  // exact at any time (pod_cpu.h)
   return static_cast<std::uint64_t>(std::llround(ps.cpu->cpu_used_us() * 1000.0));
 }
 
@@ -478,7 +480,7 @@ std::uint64_t Traffic::nr_throttled(cluster::PodId pod) const {
 
 std::span<const EntryRoute> Traffic::routes() const { return impl_->routes; }
 std::uint64_t Traffic::arrivals() const { return impl_->arrived; }
-std::uint64_t Traffic::in_flight() const { return impl_->live; }
+std::uint64_t Traffic::in_flight() const { return impl_->entries_live; }
 std::uint64_t Traffic::connections_opened() const { return impl_->opened; }
 std::uint64_t Traffic::kafka_records() const { return impl_->kafka_records; }
 std::uint64_t Traffic::kafka_dropped() const { return impl_->kafka_dropped; }

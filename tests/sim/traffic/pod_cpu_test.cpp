@@ -8,6 +8,8 @@
 #include <map>
 #include <vector>
 
+#include "ksim/sim/kernel/random.h"
+
 namespace ksim::traffic {
 namespace {
 
@@ -154,6 +156,47 @@ TEST(PodCpu, IdleTimeResetsTheQuota) {
   EXPECT_EQ(o.finished.at(1), 20ms);
   EXPECT_EQ(o.finished.at(2), 1030ms);
   EXPECT_EQ(cpu.nr_throttled(), 2u);  // each burst used the whole quota
+}
+
+// A lazy caller (advance only when a job arrives, and at the end) sees the
+// same jobs finished by each arrival, and the same CPU, as one that fires
+// every next_event(): the completions inside an advance end their segments
+// where the events would have been.
+TEST(PodCpu, LazyAdvanceMatchesEventDriven) {
+  for (const double limit : {0.0, 0.3, 1.5}) {
+    Rng rng(17);
+    std::vector<Arrival> arrivals;
+    Duration at{0};
+    for (std::uint32_t j = 0; j < 400; ++j) {
+      at += Duration{static_cast<std::int64_t>(standard_exponential(rng) * 8000)};
+      arrivals.push_back({at, j, standard_exponential(rng) * 6});
+    }
+    PodCpu eager({.parallelism = 2, .limit_cores = limit}, kTimeZero);
+    PodCpu lazy({.parallelism = 2, .limit_cores = limit}, kTimeZero);
+    std::vector<std::uint32_t> eager_done, lazy_done, tmp;
+    for (const Arrival& a : arrivals) {
+      const Time t = kTimeZero + a.at;
+      while (eager.next_event() < t) {  // the events before this arrival
+        eager.advance(eager.next_event());
+        eager.take_finished(eager_done);
+      }
+      eager.add(t, a.job, a.cpu_ms * 1000);
+      eager.take_finished(eager_done);
+      lazy.add(t, a.job, a.cpu_ms * 1000);
+      lazy.take_finished(lazy_done);
+      ASSERT_EQ(lazy_done, eager_done) << "limit " << limit << " job " << a.job;
+      ASSERT_NEAR(lazy.cpu_used_us(), eager.cpu_used_us(), 1e-6) << a.job;
+    }
+    while (eager.next_event() != kTimeMax) {
+      eager.advance(eager.next_event());
+      eager.take_finished(eager_done);
+    }
+    lazy.advance(kTimeZero + 1h);
+    lazy.take_finished(lazy_done);
+    EXPECT_EQ(lazy_done, eager_done);
+    EXPECT_EQ(lazy_done.size(), arrivals.size());
+    EXPECT_EQ(lazy.nr_throttled(), eager.nr_throttled());
+  }
 }
 
 TEST(PodCpu, ClearReturnsEveryJobInFinishOrder) {

@@ -41,15 +41,20 @@ class PodCpu {
   /// A container started at `start`: its CFS periods start there.
   PodCpu(const Config& config, Time start);
 
-  /// Moves the state to `now` (>= the last time seen). Precondition: no
-  /// event of next_event() lies before `now` unhandled (the caller fires it).
+  /// Moves the state to `now` (>= the last time seen), exactly, whatever
+  /// happened in between: jobs finishing (kept for take_finished), the quota
+  /// running out, periods starting. A caller needs an event at next_event()
+  /// only to learn of a completion when it happens.
   void advance(Time now);
   /// A job needing `cpu_us` microseconds of one core arrives at `now`.
   void add(Time now, std::uint32_t job, double cpu_us);
   /// After advance(now): appends the jobs that have finished, in finish
   /// order (ties in arrival order), and removes them.
   void take_finished(std::vector<std::uint32_t>& out);
-  /// Removes every job (the container is gone), appending them to `out`.
+  /// Jobs finished and not yet taken.
+  [[nodiscard]] bool has_finished() const { return !finished_.empty(); }
+  /// Removes every unfinished job (the container is gone), appending them
+  /// to `out` (finished ones stay for take_finished).
   void clear(std::vector<std::uint32_t>& out);
 
   /// When the state next changes by itself; kTimeMax when idle.
@@ -73,6 +78,9 @@ class PodCpu {
     return a.finish != b.finish ? a.finish > b.finish : a.seq > b.seq;
   }
   [[nodiscard]] double cores_in_use() const;
+  /// The microsecond the first job finishes at the current rate (heap not empty).
+  [[nodiscard]] Time next_completion() const;
+  void pop_finished();
   void roll_period(Time now);
 
   Config config_;
@@ -87,6 +95,7 @@ class PodCpu {
   std::uint64_t nr_throttled_ = 0;
   std::uint64_t seq_ = 0;
   std::vector<Entry> heap_;  // min-heap on (finish, seq)
+  std::vector<std::uint32_t> finished_;
 };
 
 }  // namespace ksim::traffic

@@ -133,6 +133,7 @@ class Traffic final : public cluster::ClusterObserver {
 
   [[nodiscard]] std::span<const EntryRoute> routes() const;
   [[nodiscard]] std::uint64_t arrivals() const;
+  /// Entry requests not yet answered.
   [[nodiscard]] std::uint64_t in_flight() const;
   /// Dependency calls made and throttled (all tables).
   [[nodiscard]] std::uint64_t table_calls() const;
