@@ -53,7 +53,8 @@ Timings read_timings(const Field& f) {
   check_known_keys(
       f, {"imagePull", "containerStart", "scheduler", "readinessProbe", "terminationGrace",
           "endpointPropagation", "metricsResolution", "hpaSyncPeriod", "hpaCpuInitializationPeriod",
-          "hpaInitialReadinessDelay", "kubeProxyMode"});
+          "hpaInitialReadinessDelay", "kubeProxyMode", "requestTimeout", "maxIdleConnsPerHost",
+          "idleConnTimeout"});
   set_distribution(f, "imagePull", t.image_pull_ms);
   set_distribution(f, "containerStart", t.container_start_ms);
   if (auto s = f.get("scheduler")) read_scheduler(*s, t);
@@ -71,6 +72,17 @@ Timings read_timings(const Field& f) {
   set_positive(f, "hpaSyncPeriod", t.hpa_sync_period);
   set_duration(f, "hpaCpuInitializationPeriod", t.hpa_cpu_initialization_period);
   set_duration(f, "hpaInitialReadinessDelay", t.hpa_initial_readiness_delay);
+  set_positive(f, "requestTimeout", t.request_timeout);
+  set_positive(f, "idleConnTimeout", t.idle_conn_timeout);
+  if (auto m = f.get("maxIdleConnsPerHost")) {
+    std::int64_t v = t.max_idle_conns_per_host;
+    set_int64(f, "maxIdleConnsPerHost", v);
+    if (v < 0 || v > 100000) {
+      m->fail("must be between 0 and 100000, got " + std::to_string(v));
+    } else {
+      t.max_idle_conns_per_host = static_cast<std::int32_t>(v);
+    }
+  }
   if (auto m = one_of(f, "kubeProxyMode", {"iptables", "ipvs", "nftables"})) {
     t.kube_proxy_mode = *m == "iptables" ? KubeProxyMode::kIptables
                         : *m == "ipvs"   ? KubeProxyMode::kIpvs

@@ -90,7 +90,7 @@ std::uint32_t Traffic::Impl::acquire(cluster::PodId client, std::uint32_t servic
     pool.idle.pop_back();
     const Connection& conn = connections[c];
     // Closed by the server's graceful shutdown, or by the client's idle timer.
-    if (cluster.pod(conn.backend).active() && sim.now() - conn.last_used < options.idle_timeout) {
+    if (cluster.pod(conn.backend).active() && sim.now() - conn.last_used < *options.idle_timeout) {
       return c;
     }
     free_connections.push_back(c);
@@ -113,7 +113,7 @@ std::uint32_t Traffic::Impl::acquire(cluster::PodId client, std::uint32_t servic
 // Transport.tryPutIdleConn: kept if fewer than MaxIdleConnsPerHost are idle.
 void Traffic::Impl::release(cluster::PodId client, std::uint32_t service, std::uint32_t c) {
   Pool& pool = pods[index_of(client)].pools[service];
-  if (pool.idle.size() < static_cast<std::size_t>(options.max_idle_per_host) &&
+  if (pool.idle.size() < static_cast<std::size_t>(*options.max_idle_per_host) &&
       cluster.pod(client).stage != cluster::PodStage::kGone) {
     connections[c].last_used = sim.now();
     pool.idle.push_back(c);

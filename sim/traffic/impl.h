@@ -124,7 +124,7 @@ struct Entry {
 struct Traffic::Impl {
   Simulator& sim;
   cluster::Cluster& cluster;
-  TrafficOptions options;
+  TrafficOptions options;  // with every optional set (from the scenario)
   std::uint64_t seed = 1;
   scenario::KubeProxyMode proxy_mode = scenario::KubeProxyMode::kIptables;
   scenario::Load load;

@@ -146,7 +146,7 @@ void Traffic::Impl::record(const Request& r, Time end) {
   RouteCounters& w = routes[r.entry].window;
   Status s = r.status;
   const Duration latency = end - r.start;
-  if (latency > options.request_timeout) s = Status::kTimeout;
+  if (latency > *options.request_timeout) s = Status::kTimeout;
   ++w.requests;
   ++w.by_status[static_cast<std::size_t>(s)];
   if (s == Status::kOk) w.latency.record(latency);
@@ -180,6 +180,10 @@ std::expected<std::unique_ptr<Traffic>, std::vector<std::string>> Traffic::creat
   Impl& m = *impl;
   std::vector<std::string> errors;
   m.options = options;
+  // The scenario's timings unless the caller overrides them.
+  if (!options.request_timeout) m.options.request_timeout = sc.timings.request_timeout;
+  if (!options.max_idle_per_host) m.options.max_idle_per_host = sc.timings.max_idle_conns_per_host;
+  if (!options.idle_timeout) m.options.idle_timeout = sc.timings.idle_conn_timeout;
   m.seed = sc.seed;
   m.proxy_mode = sc.timings.kube_proxy_mode;
   m.load = sc.load;

@@ -64,6 +64,16 @@ struct Timings {
   /// --horizontal-pod-autoscaler-initial-readiness-delay: 30 s (hpa.md 1).
   Duration hpa_initial_readiness_delay = std::chrono::seconds{30};
   KubeProxyMode kube_proxy_mode = KubeProxyMode::kIptables;
+  /// The load's clients give up on a request after this long: 30 s (a
+  /// common client default, e.g. the AWS ALB's idle timeout is 60 s and
+  /// ingress-nginx's proxy-read-timeout 60 s; k6's default is 60 s too: the
+  /// scenario sets what its clients use).
+  Duration request_timeout = std::chrono::seconds{30};
+  /// The services' HTTP clients (Go net/http DefaultTransport):
+  /// MaxIdleConnsPerHost 2 and IdleConnTimeout 90 s. 0 idle connections
+  /// means a new connection (a new kube-proxy pick) for every call.
+  std::int32_t max_idle_conns_per_host = 2;
+  Duration idle_conn_timeout = std::chrono::seconds{90};
 };
 
 }  // namespace ksim::scenario

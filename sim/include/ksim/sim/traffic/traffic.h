@@ -54,6 +54,7 @@
 #include <expected>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -66,11 +67,12 @@
 namespace ksim::traffic {
 
 struct TrafficOptions {
-  Duration request_timeout = std::chrono::seconds{30};
-  /// Go net/http DefaultMaxIdleConnsPerHost.
-  std::int32_t max_idle_per_host = 2;
-  /// Go net/http DefaultTransport IdleConnTimeout.
-  Duration idle_timeout = std::chrono::seconds{90};
+  /// Overrides of the scenario's timings (requestTimeout,
+  /// maxIdleConnsPerHost, idleConnTimeout; their defaults: 30 s, Go net/http's
+  /// DefaultMaxIdleConnsPerHost 2 and IdleConnTimeout 90 s).
+  std::optional<Duration> request_timeout;
+  std::optional<std::int32_t> max_idle_per_host;
+  std::optional<Duration> idle_timeout;
   /// Width of the statistics windows handed to the window callback.
   Duration window = std::chrono::seconds{10};
 };
