@@ -13,14 +13,14 @@ namespace ksim::manifest::detail {
 namespace {
 
 using Object = std::variant<Namespace, Deployment, StatefulSet, Service, Ingress,
-                            HorizontalPodAutoscaler, PodDisruptionBudget>;
+                            HorizontalPodAutoscaler, PodDisruptionBudget, NodePool, EC2NodeClass>;
 
 /// The modelled kinds and the apiVersions the API server (1.33) serves for them.
 struct ModelledKind {
   std::string_view kind;
   std::array<std::string_view, 2> versions;  // "" = unused slot
 };
-constexpr std::array<ModelledKind, 7> kModelled = {{
+constexpr std::array<ModelledKind, 9> kModelled = {{
     {"Namespace", {"v1", ""}},
     {"Deployment", {"apps/v1", ""}},
     {"StatefulSet", {"apps/v1", ""}},
@@ -28,6 +28,8 @@ constexpr std::array<ModelledKind, 7> kModelled = {{
     {"Ingress", {"networking.k8s.io/v1", ""}},
     {"HorizontalPodAutoscaler", {"autoscaling/v2", "autoscaling/v1"}},
     {"PodDisruptionBudget", {"policy/v1", ""}},
+    {"NodePool", {"karpenter.sh/v1", ""}},
+    {"EC2NodeClass", {"karpenter.k8s.aws/v1", ""}},
 }};
 
 /// Cluster-scoped kinds (no namespace) among those commonly applied.
@@ -108,6 +110,8 @@ Object read_kind(const Field& root, std::string_view kind, std::string_view api_
   if (kind == "Service") return read_service(root);
   if (kind == "Ingress") return read_ingress(root);
   if (kind == "HorizontalPodAutoscaler") return read_hpa(root, api_version);
+  if (kind == "NodePool") return read_node_pool(root);
+  if (kind == "EC2NodeClass") return read_ec2_node_class(root);
   return read_pdb(root);
 }
 
@@ -122,6 +126,8 @@ void add(Object&& object, ManifestSet& set) {
         if constexpr (std::is_same_v<T, Ingress>) set.ingresses.push_back(std::move(o));
         if constexpr (std::is_same_v<T, HorizontalPodAutoscaler>) set.hpas.push_back(std::move(o));
         if constexpr (std::is_same_v<T, PodDisruptionBudget>) set.pdbs.push_back(std::move(o));
+        if constexpr (std::is_same_v<T, NodePool>) set.node_pools.push_back(std::move(o));
+        if constexpr (std::is_same_v<T, EC2NodeClass>) set.ec2_node_classes.push_back(std::move(o));
       },
       std::move(object));
 }

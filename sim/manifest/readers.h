@@ -4,6 +4,7 @@
 #pragma once
 
 #include "ksim/sim/manifest/autoscaling.h"
+#include "ksim/sim/manifest/karpenter.h"
 #include "ksim/sim/manifest/networking.h"
 #include "ksim/sim/manifest/pod.h"
 #include "ksim/sim/manifest/workloads.h"
@@ -30,5 +31,14 @@ HorizontalPodAutoscaler read_hpa(const Field& root, std::string_view api_version
 /// spec.behavior of an autoscaling/v2 HPA (hpa_behavior.cpp).
 control::hpa::Behavior read_hpa_behavior(const Field& f);
 PodDisruptionBudget read_pdb(const Field& root);
+
+// Karpenter (karpenter_fields.cpp, karpenter_nodepool.cpp, karpenter_nodeclass.cpp).
+/// A Go duration ("1h30m", "0s"), or "Never" when `allow_never`.
+std::optional<KarpenterDuration> read_karpenter_duration(const Field& f, bool allow_never);
+/// NodePool requirements: Karpenter's operators (Gte, Lte too) and minValues.
+std::vector<NodePoolRequirement> read_karpenter_requirements(const Field& f);
+std::vector<NodeTaint> read_node_taints(const Field& f);
+NodePool read_node_pool(const Field& root);
+EC2NodeClass read_ec2_node_class(const Field& root);
 
 }  // namespace ksim::manifest::detail

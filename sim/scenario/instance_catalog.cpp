@@ -1,7 +1,11 @@
-// The built-in instance catalog and the EKS allocatable formula (cluster-facts
-// A.11 and G: figures from karpenter-provider-aws zz_generated.vpclimits.go).
+// Lookups in the instance catalog, and the EKS allocatable formula
+// (cluster-facts A.11 and G; KA pkg/providers/instancetype/types.go). The
+// catalog's data is scenarios/catalog/ec2-instance-types.yaml (read in
+// catalog_reader.cpp); nothing about instance types is compiled in here.
+#include "ksim/sim/scenario/instance_catalog.h"
+
 #include <algorithm>
-#include <array>
+#include <cctype>
 
 #include "ksim/sim/scenario/node_group.h"
 
@@ -9,21 +13,6 @@ namespace ksim::scenario {
 namespace {
 
 constexpr std::int64_t kMiB = std::int64_t{1024} * 1024;
-
-// name, vCPUs, EC2 MiB, ENIs, IPv4 per ENI, arch.
-constexpr std::array<InstanceType, 11> kCatalog = {{
-    {"t4g.medium", 2, 4096, 3, 6, "arm64"},
-    {"t4g.large", 2, 8192, 3, 12, "arm64"},
-    {"m6g.large", 2, 8192, 3, 10, "arm64"},
-    {"m7g.large", 2, 8192, 3, 10, "arm64"},
-    {"c6g.large", 2, 4096, 3, 10, "arm64"},
-    {"c7g.large", 2, 4096, 3, 10, "arm64"},
-    {"m6g.xlarge", 4, 16384, 4, 15, "arm64"},
-    {"m7g.xlarge", 4, 16384, 4, 15, "arm64"},
-    {"c7g.xlarge", 4, 8192, 4, 15, "arm64"},
-    {"m7g.2xlarge", 8, 32768, 4, 15, "arm64"},
-    {"m5.large", 2, 8192, 3, 10, "amd64"},
-}};
 
 // Graviton's contiguous memory allocator reservation (KA types.go `memory`).
 constexpr std::int64_t kArmCmaMiB = 64;
@@ -42,11 +31,60 @@ std::int64_t kube_reserved_cpu_milli(std::int64_t cores) {
 
 }  // namespace
 
-std::optional<InstanceType> find_instance_type(std::string_view name) {
-  const auto* it = std::find_if(kCatalog.begin(), kCatalog.end(),
-                                [name](const InstanceType& t) { return t.name == name; });
-  if (it == kCatalog.end()) return std::nullopt;
-  return *it;
+std::string_view to_string(CapacityType type) {
+  return type == CapacityType::kSpot ? "spot" : "on-demand";
+}
+
+std::string region_of_zone(std::string_view zone) {
+  std::size_t end = zone.size();
+  while (end > 0 && std::islower(static_cast<unsigned char>(zone[end - 1]))) --end;
+  if (end == zone.size() || end == 0 || !std::isdigit(static_cast<unsigned char>(zone[end - 1]))) {
+    return "";
+  }
+  return std::string(zone.substr(0, end));
+}
+
+const InstanceType* InstanceCatalog::find(std::string_view name) const {
+  auto it = index_.find(name);
+  return it == index_.end() ? nullptr : &types_[it->second];
+}
+
+std::optional<Offering> InstanceCatalog::find_offering(std::string_view type,
+                                                       std::string_view region,
+                                                       std::string_view zone,
+                                                       CapacityType capacity_type) const {
+  const InstanceType* t = find(type);
+  if (t == nullptr) return std::nullopt;
+  for (const Offering& o : t->offerings) {
+    if (o.region == region && o.zone == zone && o.capacity_type == capacity_type) return o;
+  }
+  return std::nullopt;
+}
+
+std::vector<Offering> InstanceCatalog::offerings(std::string_view type,
+                                                 std::string_view region) const {
+  std::vector<Offering> out;
+  if (const InstanceType* t = find(type)) {
+    std::copy_if(t->offerings.begin(), t->offerings.end(), std::back_inserter(out),
+                 [&](const Offering& o) { return region.empty() || o.region == region; });
+  }
+  return out;
+}
+
+std::vector<std::string> InstanceCatalog::zones(std::string_view region) const {
+  std::vector<std::string> out;
+  for (const InstanceType& t : types_) {
+    for (const Offering& o : t.offerings) {
+      if (o.region == region) out.push_back(o.zone);
+    }
+  }
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
+const InstanceType* find_instance_type(std::string_view name) {
+  return InstanceCatalog::builtin().find(name);
 }
 
 Resources eks_capacity(const InstanceType& type) {

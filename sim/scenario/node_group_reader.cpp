@@ -1,5 +1,6 @@
 // nodeGroups: instance type, count or bounds, zones, arch, capacity and
 // allocatable (given, or derived the way EKS computes it), labels, taints.
+#include <map>
 #include <set>
 
 #include "readers.h"
@@ -86,7 +87,7 @@ std::vector<Taint> read_taints(const Field& f) {
 }
 
 // capacity and allocatable: given, or from the catalog with EKS's reservations.
-void read_sizes(const Field& f, const std::optional<InstanceType>& type, NodeGroup& g) {
+void read_sizes(const Field& f, const InstanceType* type, NodeGroup& g) {
   std::optional<Resources> capacity;
   std::optional<Resources> allocatable;
   if (auto c = f.get("capacity")) capacity = read_resources(*c);
@@ -108,7 +109,7 @@ void read_sizes(const Field& f, const std::optional<InstanceType>& type, NodeGro
   g.allocatable = allocatable ? *allocatable : eks_allocatable(g.capacity);
 }
 
-NodeGroup read_node_group(const Field& f) {
+NodeGroup read_node_group(const Field& f, const InstanceCatalog& catalog) {
   NodeGroup g;
   g.line = f.line();
   if (!f.expect_map()) return g;
@@ -118,12 +119,11 @@ NodeGroup read_node_group(const Field& f) {
   if (f.require("instanceType")) set_str(f, "instanceType", g.instance_type);
   read_counts(f, g);
   if (auto z = f.get("zones")) g.zones = z->strings();
-  const std::optional<InstanceType> type = find_instance_type(g.instance_type);
-  if (type) g.arch = std::string(type->arch);
+  const InstanceType* type = catalog.find(g.instance_type);
+  if (type != nullptr) g.arch = type->arch;
   if (auto arch = one_of(f, "arch", {"amd64", "arm64"})) {
     if (type && *arch != type->arch) {
-      fail_child_value(
-          f, "arch", g.instance_type + " is " + std::string(type->arch) + ", got '" + *arch + "'");
+      fail_child_value(f, "arch", g.instance_type + " is " + type->arch + ", got '" + *arch + "'");
     }
     g.arch = *arch;
   }
@@ -135,17 +135,47 @@ NodeGroup read_node_group(const Field& f) {
 
 }  // namespace
 
-std::vector<NodeGroup> read_node_groups(const Field& f) {
+std::vector<NodeGroup> read_node_groups(const Field& f, const InstanceCatalog& catalog) {
   std::vector<NodeGroup> out;
   std::set<std::string> names;
   for (const Field& item : f.items()) {
-    out.push_back(read_node_group(item));
+    out.push_back(read_node_group(item, catalog));
     const std::string& name = out.back().name;
     if (!name.empty() && !names.insert(name).second) {
       fail_child_value(item, "name", "duplicate node group name '" + name + "'");
     }
   }
   return out;
+}
+
+std::string resolve_region(const Field& root, const std::vector<NodeGroup>& groups) {
+  std::map<std::string, std::string> implied;  // region -> first zone naming it
+  for (const NodeGroup& g : groups) {
+    for (const std::string& zone : g.zones) {
+      const std::string region = region_of_zone(zone);
+      if (!region.empty()) implied.try_emplace(region, zone);
+    }
+  }
+  if (auto r = root.get("region")) {
+    auto region = r->str();
+    if (!region) return "";
+    if (region_of_zone(*region + "a") != *region) {
+      r->fail("expected an AWS region such as ap-northeast-2, got '" + *region + "'");
+      return "";
+    }
+    for (const auto& [other, zone] : implied) {
+      if (other != *region)
+        r->fail("zone '" + zone + "' of nodeGroups is not in region " + *region);
+    }
+    return *region;
+  }
+  if (implied.size() > 1) {
+    auto second = std::next(implied.begin());
+    root.fail_child("region", "the nodeGroups' zones span regions (" + implied.begin()->second +
+                                  ", " + second->second + "): set `region`");
+    return "";
+  }
+  return implied.empty() ? "" : implied.begin()->first;
 }
 
 }  // namespace ksim::scenario::detail

@@ -87,8 +87,11 @@ std::string check_named(const Field& f, const std::vector<T>& objects, std::stri
   return ns;
 }
 
-// node_group_reader.cpp
-std::vector<NodeGroup> read_node_groups(const Field& f);
+// node_group_reader.cpp: instance types are looked up in `catalog`.
+std::vector<NodeGroup> read_node_groups(const Field& f, const InstanceCatalog& catalog);
+/// `region:` when given (checked against the node groups' zones), else the
+/// region the zones name; errors at `root`'s fields.
+std::string resolve_region(const Field& root, const std::vector<NodeGroup>& groups);
 // service_reader.cpp
 std::vector<ServiceBehavior> read_services(const Field& f, const Context& ctx);
 // load_reader.cpp

@@ -38,6 +38,22 @@ bool read_manifests(const Field& root, const fs::path& base, Scenario& s,
   return ok;
 }
 
+// `instanceCatalog:` replaces the built-in catalog; its own errors are located
+// in the catalog file.
+void read_catalog(const Field& root, const fs::path& base, Scenario& s,
+                  std::vector<LoadError>& other) {
+  auto f = root.get("instanceCatalog");
+  if (!f) return;
+  auto path = detail::read_file_path(*f, base);
+  if (!path) return;
+  InstanceCatalog::Result catalog = InstanceCatalog::load(*path);
+  if (!catalog) {
+    other.insert(other.end(), catalog.error().begin(), catalog.error().end());
+    return;
+  }
+  s.catalog = std::move(*catalog);
+}
+
 void read_run(const Field& root, Scenario& s) {
   if (auto d = root.get("duration")) {
     if (auto v = detail::read_positive_duration(*d)) s.duration = *v;
@@ -63,13 +79,18 @@ void read_root(const Field& root, const fs::path& base, Scenario& s,
                std::vector<LoadError>& other) {
   if (!root.expect_map()) return;
   manifest::yaml::check_duplicate_keys(root);
-  detail::check_known_keys(root, {"name", "description", "manifests", "nodeGroups", "services",
-                                  "load", "timings", "duration", "seed", "expect"});
+  detail::check_known_keys(
+      root, {"name", "description", "manifests", "region", "instanceCatalog", "nodeGroups",
+             "services", "load", "timings", "duration", "seed", "expect"});
   detail::set_str(root, "name", s.name);
   detail::set_str(root, "description", s.description);
   const bool manifests_ok = read_manifests(root, base, s, other);
   const detail::Context ctx{base, manifests_ok ? &s.manifests : nullptr, &other};
-  if (auto g = root.require("nodeGroups")) s.node_groups = detail::read_node_groups(*g);
+  read_catalog(root, base, s, other);
+  if (auto g = root.require("nodeGroups")) {
+    s.node_groups = detail::read_node_groups(*g, s.catalog);
+  }
+  s.region = detail::resolve_region(root, s.node_groups);
   if (auto sv = root.get("services")) s.services = detail::read_services(*sv, ctx);
   if (auto l = root.require("load")) s.load = detail::read_load(*l, ctx);
   if (auto t = root.get("timings")) s.timings = detail::read_timings(*t);

@@ -198,12 +198,16 @@ TEST(Loader, Platform2) {
   ASSERT_NE(headless, nullptr);
   EXPECT_TRUE(headless->headless);
   EXPECT_EQ(headless->ports.at(0).port, 9092);
-  // Listed, not modelled: 2 NetworkPolicies, Karpenter's NodePool and
-  // EC2NodeClass, 2 ServiceAccounts (files in name order).
+  // Karpenter's NodePool and EC2NodeClass are modelled (karpenter_test.cpp
+  // checks every field); listed, not modelled: 2 NetworkPolicies and
+  // 2 ServiceAccounts (files in name order).
+  ASSERT_EQ(s.node_pools.size(), 1u);
+  EXPECT_EQ(s.node_pools[0].meta.name, "default");
+  ASSERT_EQ(s.ec2_node_classes.size(), 1u);
+  EXPECT_EQ(s.ec2_node_classes[0].meta.name, "bottlerocket");
   std::vector<std::string> listed;
   for (const NotModelled& n : s.not_modelled) listed.push_back(n.kind + " " + n.name);
   EXPECT_EQ(listed, (std::vector<std::string>{
-                        "NodePool default", "EC2NodeClass bottlerocket",
                         "NetworkPolicy services-ingress", "NetworkPolicy kafka-ingress",
                         "ServiceAccount product-service", "ServiceAccount order-service"}));
 }

@@ -22,8 +22,8 @@ metadata: {name: token}
 stringData: {token: abc}
 ---
 apiVersion: karpenter.sh/v1
-kind: NodePool
-metadata: {name: default, namespace: ignored}
+kind: NodeClaim
+metadata: {name: default-x7k2p, namespace: ignored}
 spec: {}
 ---
 apiVersion: v1
@@ -41,8 +41,8 @@ metadata: {name: api}
   EXPECT_EQ(cm.source.line, 1);
   EXPECT_EQ(set.not_modelled[1].namespace_, "default");
   EXPECT_EQ(set.not_modelled[1].source.line, 6);
-  // NodePool is cluster-scoped: no namespace, whatever the manifest says.
-  EXPECT_EQ(set.not_modelled[2].kind, "NodePool");
+  // NodeClaim is cluster-scoped: no namespace, whatever the manifest says.
+  EXPECT_EQ(set.not_modelled[2].kind, "NodeClaim");
   EXPECT_EQ(set.not_modelled[2].namespace_, "");
   EXPECT_EQ(set.not_modelled[3].kind, "ServiceAccount");
 }

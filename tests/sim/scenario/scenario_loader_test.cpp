@@ -113,8 +113,8 @@ colour: blue
   EXPECT_EQ(errors[0], "x.yaml:1: duration: invalid duration 'soon': expected a number");
   EXPECT_EQ(errors[1], "x.yaml:2: seed: must be greater than or equal to 0");
   EXPECT_EQ(errors[2],
-            "x.yaml:3: colour: unknown field (known: name, description, manifests, nodeGroups, "
-            "services, load, timings, duration, seed, expect)");
+            "x.yaml:3: colour: unknown field (known: name, description, manifests, region, "
+            "instanceCatalog, nodeGroups, services, load, timings, duration, seed, expect)");
 }
 
 TEST(ScenarioLoader, RequiredSections) {
@@ -163,6 +163,62 @@ TEST(ScenarioLoader, MissingFile) {
   ASSERT_FALSE(r);
   ASSERT_EQ(r.error().size(), 1u);
   EXPECT_EQ(r.error()[0].to_string(), "no/such/scenario.yaml: cannot read the file");
+}
+
+TEST(ScenarioLoader, RegionInferredFromTheZones) {
+  const Scenario s = testing::parse_ok(
+      "nodeGroups: [{name: g, instanceType: m5.large, count: 2, zones: [us-east-1a, "
+      "us-east-1b]}]\n");
+  EXPECT_EQ(s.region, "us-east-1");
+  EXPECT_EQ(testing::parse_ok("").region, "");  // no zones
+  EXPECT_EQ(testing::parse_ok("region: ap-northeast-2\n").region, "ap-northeast-2");
+  EXPECT_EQ(s.catalog.source(), "<built-in> scenarios/catalog/ec2-instance-types.yaml");
+}
+
+TEST(ScenarioLoader, RegionErrors) {
+  EXPECT_EQ(testing::errors_of(R"(region: ap-northeast-2
+nodeGroups: [{name: g, instanceType: m5.large, count: 1, zones: [us-east-1a]}]
+)"),
+            (std::vector<std::string>{
+                "x.yaml:1: region: zone 'us-east-1a' of nodeGroups is not in region "
+                "ap-northeast-2"}));
+  EXPECT_EQ(testing::errors_of("region: Seoul\n"),
+            (std::vector<std::string>{
+                "x.yaml:1: region: expected an AWS region such as ap-northeast-2, got 'Seoul'"}));
+  EXPECT_EQ(testing::errors_of(R"(nodeGroups:
+  - {name: a, instanceType: m5.large, count: 1, zones: [us-east-1a]}
+  - {name: b, instanceType: m5.large, count: 1, zones: [eu-west-1a]}
+)"),
+            (std::vector<std::string>{
+                "x.yaml:1: region: the nodeGroups' zones span regions (eu-west-1a, us-east-1a): "
+                "set `region`"}));
+}
+
+TEST(ScenarioLoader, InstanceCatalogReplacesTheBuiltIn) {
+  const Scenario s = testing::parse_ok(R"(instanceCatalog: small-catalog.yaml
+nodeGroups: [{name: g, instanceType: x1.custom, count: 1, zones: [eu-west-1a]}]
+)");
+  EXPECT_EQ(s.region, "eu-west-1");
+  EXPECT_EQ(s.catalog.types().size(), 1u);
+  EXPECT_EQ(s.catalog.find("m5.large"), nullptr);
+  ASSERT_EQ(s.node_groups.size(), 1u);
+  EXPECT_EQ(s.node_groups[0].arch, "arm64");
+  EXPECT_EQ(s.node_groups[0].capacity.pods, 58);
+  EXPECT_EQ(s.node_groups[0].allocatable.cpu_milli, 3920);
+  auto spot = s.catalog.find_offering("x1.custom", "eu-west-1", "eu-west-1a", CapacityType::kSpot);
+  ASSERT_TRUE(spot);
+  EXPECT_EQ(spot->micro_usd_per_hour, 60'000);
+}
+
+TEST(ScenarioLoader, InstanceCatalogErrorsAreLocatedInTheCatalog) {
+  const auto errors = testing::errors_of(R"(instanceCatalog: missing.yaml
+)");
+  ASSERT_EQ(errors.size(), 1u);
+  EXPECT_TRUE(errors[0].starts_with("x.yaml:1: instanceCatalog: no such file or folder: '"))
+      << errors[0];
+  const auto bad = testing::errors_of("instanceCatalog: manifests/web.yaml\n");
+  ASSERT_FALSE(bad.empty());
+  EXPECT_TRUE(bad[0].find("manifests/web.yaml:") != std::string::npos) << bad[0];
 }
 
 }  // namespace

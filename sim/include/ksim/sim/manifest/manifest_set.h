@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "ksim/sim/manifest/autoscaling.h"
+#include "ksim/sim/manifest/karpenter.h"
 #include "ksim/sim/manifest/meta.h"
 #include "ksim/sim/manifest/networking.h"
 #include "ksim/sim/manifest/workloads.h"
@@ -15,7 +16,7 @@
 namespace ksim::manifest {
 
 /// An object of a kind ksim does not model (ConfigMap, Secret, ServiceAccount,
-/// NetworkPolicy, Karpenter NodePool/EC2NodeClass, ...): kept so that a run
+/// NetworkPolicy, Karpenter NodeClaim, ...): kept so that a run
 /// summary can list it; never dropped silently.
 struct NotModelled {
   Source source;
@@ -33,6 +34,8 @@ struct ManifestSet {
   std::vector<Ingress> ingresses;
   std::vector<HorizontalPodAutoscaler> hpas;
   std::vector<PodDisruptionBudget> pdbs;
+  std::vector<NodePool> node_pools;            // karpenter.sh/v1
+  std::vector<EC2NodeClass> ec2_node_classes;  // karpenter.k8s.aws/v1
   std::vector<NotModelled> not_modelled;
 
   /// Number of objects read, modelled or not.

@@ -10,6 +10,7 @@
 
 #include "ksim/sim/manifest/meta.h"
 #include "ksim/sim/manifest/pod.h"
+#include "ksim/sim/scenario/instance_catalog.h"
 
 namespace ksim::scenario {
 
@@ -55,18 +56,9 @@ struct NodeGroup {
   int line = 0;  // where the group is written in the scenario file
 };
 
-/// One entry of the built-in EC2 catalog (the seed platforms' types).
-struct InstanceType {
-  std::string_view name;
-  std::int32_t vcpus = 0;
-  std::int64_t memory_mib = 0;  // EC2's nominal memory
-  std::int32_t enis = 0;        // max interfaces of the default network card
-  std::int32_t ipv4_per_eni = 0;
-  std::string_view arch;  // "amd64" or "arm64" (Graviton)
-};
-
-/// nullopt for a type the catalog does not list.
-std::optional<InstanceType> find_instance_type(std::string_view name);
+/// The type `name` in the built-in catalog (InstanceCatalog::builtin());
+/// nullptr for a type it does not list.
+const InstanceType* find_instance_type(std::string_view name);
 
 /// The capacity Karpenter's AWS provider estimates before a node registers
 /// (cluster-facts A.11; KA pkg/providers/instancetype/types.go): CPU = vCPUs;

@@ -12,6 +12,7 @@
 
 #include "ksim/sim/kernel/time.h"
 #include "ksim/sim/manifest/load.h"
+#include "ksim/sim/scenario/instance_catalog.h"
 #include "ksim/sim/scenario/load_profile.h"
 #include "ksim/sim/scenario/node_group.h"
 #include "ksim/sim/scenario/service.h"
@@ -32,6 +33,13 @@ struct Scenario {
   /// load_manifests read from them.
   std::vector<std::filesystem::path> manifest_paths;
   manifest::ManifestSet manifests;
+  /// The AWS region ("ap-northeast-2"): `region:`, or inferred from the node
+  /// groups' zones ("ap-northeast-2a" -> "ap-northeast-2"); "" when neither
+  /// says (zones not named like AWS zones, or none).
+  std::string region;
+  /// `instanceCatalog:` (a catalog file, relative to the scenario's folder)
+  /// or the built-in catalog (scenarios/catalog/ec2-instance-types.yaml).
+  InstanceCatalog catalog = InstanceCatalog::builtin();
   std::vector<NodeGroup> node_groups;
   std::vector<ServiceBehavior> services;
   Load load;
