@@ -27,6 +27,9 @@ TEST(TimingsReader, Defaults) {
   EXPECT_EQ(t.hpa_cpu_initialization_period, 5min);
   EXPECT_EQ(t.hpa_initial_readiness_delay, 30s);
   EXPECT_EQ(t.kube_proxy_mode, KubeProxyMode::kIptables);
+  EXPECT_EQ(t.request_timeout, 30s);
+  EXPECT_EQ(t.max_idle_conns_per_host, 2);
+  EXPECT_EQ(t.idle_conn_timeout, 90s);
 }
 
 TEST(TimingsReader, EverythingWritten) {
@@ -42,6 +45,9 @@ TEST(TimingsReader, EverythingWritten) {
   hpaCpuInitializationPeriod: 2m
   hpaInitialReadinessDelay: 10s
   kubeProxyMode: ipvs
+  requestTimeout: 5s
+  maxIdleConnsPerHost: 0
+  idleConnTimeout: 15s
 )")
                         .timings;
   EXPECT_EQ(t.image_pull_ms.spec().max, 20000);
@@ -57,6 +63,9 @@ TEST(TimingsReader, EverythingWritten) {
   EXPECT_EQ(t.hpa_cpu_initialization_period, 2min);
   EXPECT_EQ(t.hpa_initial_readiness_delay, 10s);
   EXPECT_EQ(t.kube_proxy_mode, KubeProxyMode::kIpvs);
+  EXPECT_EQ(t.request_timeout, 5s);
+  EXPECT_EQ(t.max_idle_conns_per_host, 0);
+  EXPECT_EQ(t.idle_conn_timeout, 15s);
 }
 
 TEST(TimingsReader, Errors) {
@@ -67,8 +76,9 @@ TEST(TimingsReader, Errors) {
   scheduler: {backoffInitial: 10s, backoffMax: 1s}
   readinessProbe: {failureThreshold: 0, delay: 1s}
   imagePull: {dist: exponential, mean: -1s}
+  maxIdleConnsPerHost: -1
 )");
-  ASSERT_EQ(errors.size(), 7u);
+  ASSERT_EQ(errors.size(), 8u);
   EXPECT_EQ(errors[0],
             "x.yaml:2: timings.metricsResolution: must be at least 10s (metrics-server's minimum)");
   EXPECT_EQ(errors[1], "x.yaml:3: timings.hpaSyncPeriod: must be greater than 0");
@@ -83,6 +93,8 @@ TEST(TimingsReader, Errors) {
   EXPECT_EQ(errors[5],
             "x.yaml:6: timings.readinessProbe.failureThreshold: must be at least 1, got 0");
   EXPECT_EQ(errors[6], "x.yaml:7: timings.imagePull.mean: must not be negative, got '-1s'");
+  EXPECT_EQ(errors[7],
+            "x.yaml:8: timings.maxIdleConnsPerHost: must be between 0 and 100000, got -1");
 }
 
 }  // namespace
