@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <limits>
 #include <optional>
+#include <set>
 #include <utility>
 
 namespace ksim::control::karpenter {
@@ -58,6 +59,52 @@ std::pair<const InstanceType*, const Offering*> cheapest_override(
 }
 
 }  // namespace
+
+double worst_launch_price(const InstanceType& it, const Requirements& reqs,
+                          const UnavailableOfferings& unavailable) {
+  for (CapacityType c : {CapacityType::kReserved, CapacityType::kSpot, CapacityType::kOnDemand}) {
+    std::optional<double> worst;
+    for (const auto& o : it.offerings) {
+      if (o.capacity_type != c || !usable(it, o, reqs, unavailable)) continue;
+      if (!worst || o.price_per_hour > *worst) worst = o.price_per_hour;
+    }
+    if (worst) return *worst;
+  }
+  return std::numeric_limits<double>::infinity();
+}
+
+std::optional<double> node_price(const InstanceType& it, const Labels& node_labels) {
+  const Requirements reqs = Requirements::of_labels(node_labels);
+  std::optional<double> best;
+  for (const auto& o : it.offerings) {
+    if (!reqs.allows(kLabelZone, o.zone) ||
+        !reqs.allows(kLabelCapacityType, capacity_type_name(o.capacity_type))) {
+      continue;
+    }
+    if (!best || o.price_per_hour < *best) best = o.price_per_hour;
+  }
+  return best;
+}
+
+std::optional<std::vector<InstanceType>> remove_by_price(const std::vector<InstanceType>& options,
+                                                         const Requirements& reqs, double max_price,
+                                                         const UnavailableOfferings& unavailable) {
+  std::vector<InstanceType> out;
+  for (const auto& it : options) {
+    if (worst_launch_price(it, reqs, unavailable) < max_price) out.push_back(it);
+  }
+  // SatisfiesMinValues over what remains.
+  for (const auto& [key, vs] : reqs.entries()) {
+    if (!vs.min_values) continue;
+    std::set<std::string> seen;
+    for (const auto& it : out) {
+      const ValueSet* v = it.requirements().get(key);
+      if (v != nullptr && !v->complement) seen.insert(v->values.begin(), v->values.end());
+    }
+    if (static_cast<int>(seen.size()) < *vs.min_values) return std::nullopt;
+  }
+  return out;
+}
 
 std::string format_price(double per_hour) {
   char buf[32];

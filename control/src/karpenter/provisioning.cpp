@@ -62,6 +62,7 @@ void init_nodes(Simulation& s) {
         make_node(n.name, n.labels, n.taints, n.allocatable - n.requested,
                   detail::missing_daemon_overhead(n.labels, n.taints, n.daemon_requested, ds),
                   n.initialized, false));
+    s.nodes.back().under_consolidate_after = n.under_consolidate_after;
     s.any_prefer_no_schedule |= has_prefer_no_schedule(n.taints);
   }
   for (const auto& c : s.in.in_flight) {
@@ -101,6 +102,9 @@ void init_pools(Simulation& s) {
 
 std::optional<PodPlacement> add_to_nodes(Simulation& s, const PodView& pod, const Attempt& a) {
   for (auto& n : s.nodes) {
+    // scheduler.go addToExistingNode: pods a disruption would move skip nodes
+    // still inside consolidateAfter (pending pods and deleting nodes' pods do not).
+    if (pod.being_moved && n.under_consolidate_after) continue;
     if (detail::node_can_add(n, pod, a)) continue;
     n.requests += pod.requests();
     return PodPlacement{

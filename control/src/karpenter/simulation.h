@@ -87,6 +87,7 @@ struct Node {
   std::vector<Taint> taints;
   Resources available;  // allocatable − requested
   Resources requests;   // missing daemon overhead + pods added in this decision
+  bool under_consolidate_after = false;
 };
 /// existingnode.go CanAdd; nullopt when the pod fits.
 std::optional<std::string> node_can_add(const Node& node, const PodView& pod,

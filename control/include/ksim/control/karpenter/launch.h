@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -51,6 +52,27 @@ struct LaunchChoice {
 LaunchChoice choose_offering(const std::vector<InstanceType>& options,
                              const Requirements& claim_requirements,
                              const UnavailableOfferings& unavailable = {});
+
+/// upstream Offerings.WorstLaunchPrice (pkg/cloudprovider/types.go): among the
+/// type's available, not ICE-cached offerings the requirements allow, the
+/// most expensive one of the capacity type a launch would use (reserved, then
+/// spot, then on-demand); +infinity (MaxFloat64 upstream) when none.
+double worst_launch_price(const InstanceType& it, const Requirements& reqs,
+                          const UnavailableOfferings& unavailable = {});
+
+/// The cheapest offering price of `it` compatible with a node's labels (its
+/// zone and capacity type): the candidate price of disruption
+/// (consolidation.go getCandidatePrices, Offerings.Compatible(labels).Cheapest);
+/// nullopt when no offering matches. Availability is not required.
+std::optional<double> node_price(const InstanceType& it, const Labels& node_labels);
+
+/// upstream NodeClaim.RemoveInstanceTypeOptionsByPriceAndMinValues
+/// (scheduling/nodeclaim.go): keeps the types whose worst launch price is
+/// strictly below `max_price`, in order; nullopt when minValues of `reqs` is
+/// no longer met by what remains (an error upstream).
+std::optional<std::vector<InstanceType>> remove_by_price(
+    const std::vector<InstanceType>& options, const Requirements& reqs, double max_price,
+    const UnavailableOfferings& unavailable = {});
 
 /// "$0.0321/h": the price with 4 decimals (what the messages print).
 std::string format_price(double per_hour);

@@ -152,6 +152,23 @@ struct PodView {
   std::vector<Toleration> tolerations;
   bool daemonset = false;  // owned by a DaemonSet (never provisioned for)
 
+  // --- read by the disruption logic (disruption.h); provisioning ignores them.
+  /// "ReplicaSet/api-7d9c" or empty; carried into reasons only.
+  std::string owner;
+  std::int32_t priority = 0;       // spec.priority (0 when unset)
+  std::int64_t deletion_cost = 0;  // controller.kubernetes.io/pod-deletion-cost
+  /// karpenter.sh/do-not-disrupt: "true" (or a duration not yet elapsed; the
+  /// caller resolves the duration form against its clock).
+  bool do_not_disrupt = false;
+  /// Some PodDisruptionBudget forbids evicting this pod now (disruptionsAllowed
+  /// 0 for a PDB selecting it, or it is selected by more than one PDB:
+  /// upstream pkg/utils/pdb CanEvictPods), evaluated by the caller.
+  bool pdb_blocked = false;
+  /// Simulation only: the pod is bound and would be moved by a disruption
+  /// (upstream !pod.IsPending and not on a deleting node). Such a pod may not
+  /// land on a node `under_consolidate_after` (scheduler.go addToExistingNode).
+  bool being_moved = false;
+
   [[nodiscard]] std::string key() const { return namespace_ + "/" + name; }
   [[nodiscard]] Resources requests() const { return {cpu_milli, memory_bytes, 1}; }
 };
@@ -182,6 +199,26 @@ struct ExistingNode {
   Resources requested;         // sum of requests of pods bound or nominated to it
   Resources daemon_requested;  // the DaemonSet pods' part of `requested`
   bool initialized = true;
+
+  // --- read by the disruption logic (disruption.h); provisioning reads only
+  // `under_consolidate_after`.
+  /// The pods bound to the node (DaemonSet pods flagged), for candidates'
+  /// reschedulable pods, emptiness, PDB and do-not-disrupt checks.
+  std::vector<PodView> pods;
+  std::int64_t created_us = 0;                 // NodeClaim creationTimestamp, µs
+  std::optional<std::int64_t> initialized_us;  // NodeClaim Initialized condition time
+  /// NodeClaim status.lastPodEventTime (a non-daemon pod bound, went terminal or
+  /// started terminating; upstream podevents controller, deduplicated 10 s).
+  std::optional<std::int64_t> last_pod_event_us;
+  bool ready = true;                 // Node Ready condition True
+  bool marked_for_deletion = false;  // being disrupted / deleted already
+  bool nominated = false;            // pods nominated to it in the last 20 s
+  bool do_not_disrupt = false;       // node annotation karpenter.sh/do-not-disrupt=true
+  /// The NodeClaim's spec.expireAfter (copied at creation); nullopt = Never.
+  std::optional<std::chrono::seconds> expire_after = std::chrono::hours{720};
+  /// Simulation only: the node's NodeClaim is still inside consolidateAfter,
+  /// so pods `being_moved` cannot land on it (set by the disruption logic).
+  bool under_consolidate_after = false;
 };
 
 /// A NodeClaim launched in an earlier round that has no initialized Node yet
