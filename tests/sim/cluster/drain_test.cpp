@@ -83,6 +83,30 @@ TEST(ClusterEviction, RespectsThePdb) {
   EXPECT_EQ(c.ready_replicas(d), 2);
 }
 
+// unhealthyPodEvictionPolicy IfHealthyBudget: a Running pod that is not
+// Ready goes while the budget is met without it, even at
+// disruptionsAllowed 0.
+TEST(ClusterEviction, NotReadyPodGoesWhileTheBudgetIsMet) {
+  scenario::Scenario s = platform2();
+  s.timings.readiness_probe.initial_delay = 60s;
+  Simulator sim;
+  Cluster c(sim, s);
+  const DeploymentId d = deployment(c, "product-service");
+  const PdbId pdb = *c.find_pdb("shop", "product-service");
+  sim.run_until(kTimeZero + 80s);
+  const PodId a = c.active_pods(d)[0];
+  ASSERT_TRUE(c.pod(a).ready());
+  EXPECT_EQ(c.evict(a), std::nullopt);
+  const PodId r = c.active_pods(d)[1];
+  sim.run_until(kTimeZero + 100s);
+  ASSERT_EQ(c.pod(r).stage, PodStage::kRunning);  // started, readiness 60 s away
+  EXPECT_EQ(c.pdb_status(pdb), (PdbStatus{3, 1, 1, 0}));
+  EXPECT_EQ(c.evict(r), std::nullopt);
+  EXPECT_EQ(c.pod(r).stage, PodStage::kTerminating);
+  // The Ready one is still protected.
+  EXPECT_EQ(c.evict(c.active_pods(d)[0]), std::string(kRefused));
+}
+
 TEST(ClusterDrain, EmptiesTheNodeAndDeleteNodeRemovesIt) {
   Simulator sim;
   Cluster c(sim, platform2());

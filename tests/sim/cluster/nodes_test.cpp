@@ -236,6 +236,19 @@ TEST(ClusterNodes, NodeGroupNodesAndGeneratedNamesAndSpot) {
   EXPECT_EQ(first.ready_since, kTimeZero);
 }
 
+// 245 nodes per zone fill 10.0.<zone>.10-254; the next ones move to 10.1.<zone>.x.
+TEST(ClusterNodes, TheAddressPlanGoesPast245NodesAZone) {
+  Simulator sim;
+  Cluster c(sim, platform2());
+  NodeLaunch l = m7g_large(c);
+  NodeId last{};
+  for (int i = 0; i < 300; ++i) last = c.launch_node(l);
+  EXPECT_EQ(c.node(last).name, "ip-10-1-2-66");  // 2c's node k = 301: 10 + 301 - 245
+  EXPECT_EQ(format_ip(c.node(last).ip), "10.1.2.66");
+  sim.run_until(kTimeZero + 40s);
+  EXPECT_EQ(c.scheduler_nodes().size(), 304u);
+}
+
 // add_node stays what it was: Ready at once, one NodeReady event.
 TEST(ClusterNodes, AddNodeIsStillReadyAtOnce) {
   Simulator sim;
