@@ -1,6 +1,7 @@
-// Cluster construction, nodes, the event log and lookups; the other parts
-// live in pod_owner.cpp, replica_set.cpp, stateful_set.cpp, disruption.cpp,
-// scheduler.cpp, kubelet.cpp and endpoints.cpp.
+// Cluster construction, the node groups' nodes, the event log and lookups;
+// the other parts live in nodes.cpp, drain.cpp, pod_owner.cpp,
+// replica_set.cpp, stateful_set.cpp, disruption.cpp, scheduler.cpp,
+// kubelet.cpp and endpoints.cpp.
 #include "ksim/sim/cluster/cluster.h"
 
 #include <algorithm>
@@ -51,9 +52,8 @@ void Cluster::build_nodes(const scenario::Scenario& s) {
   }
 }
 
-// Addresses are stand-ins for the VPC's: node k of the zone with index z is
-// 10.0.(z+1).(10+k), named after it like EC2's private DNS ("ip-10-0-1-10");
-// nodes without a zone use 10.0.0.x.
+// A node of a scenario's group: Ready at once, as the groups' nodes at the
+// start of a run always were (add_node keeps that).
 NodeId Cluster::create_node(std::size_t group) {
   const scenario::NodeGroup& g = groups_[group];
   std::string zone;
@@ -62,30 +62,31 @@ NodeId Cluster::create_node(std::size_t group) {
     zone = g.zones[z];
     group_next_zone_[group] = static_cast<std::int32_t>((z + 1) % g.zones.size());
   }
-  const ZoneId zid = zone.empty() ? kNoZone : zone_id(zone);
-  const std::uint32_t subnet = zone.empty() ? 0 : static_cast<std::uint32_t>(index_of(zid)) + 1;
-  std::int32_t& count = zone.empty() ? unzoned_nodes_ : zone_node_count_[index_of(zid)];
-  KSIM_CHECK(count < 245 && subnet < 256, "cluster: too many nodes for the address plan");
-  const std::uint32_t host = 10 + static_cast<std::uint32_t>(count++);
-  const std::uint32_t ip = (10u << 24) | (subnet << 8) | host;
-  const std::string name = "ip-10-0-" + std::to_string(subnet) + "-" + std::to_string(host);
-
-  const auto id = id_at<NodeId>(nodes_.size());
+  NodeAddress a = allocate_address(zone);
   Node n;
-  n.name = name;
+  n.name = a.name;
   n.group = g.name;
-  n.zone = zid;
-  n.ip = ip;
+  n.zone = a.zone;
+  n.ip = a.ip;
   n.allocatable = g.allocatable;
+  n.capacity = g.capacity;
+  n.instance_type = g.instance_type;
+  // EKS labels a managed group's nodes eks.amazonaws.com/capacityType.
+  const auto ct = g.labels.find("eks.amazonaws.com/capacityType");
+  if (ct != g.labels.end() && ct->second == "SPOT") n.capacity_type = CapacityType::kSpot;
+  n.taints = g.taints;
+  n.stage = NodeStage::kReady;
   n.ready = true;
   n.created = sim_.now();
+  n.launched = sim_.now();
+  n.ready_since = sim_.now();
   n.puller_free_at = sim_.now();
-  sched_nodes_.push_back(scheduler_node(g, name, zone));
-  n.labels = sched_nodes_.back().labels;
-  nodes_.push_back(std::move(n));
+  control::scheduler::Node view = cluster::scheduler_node(g, a.name, zone);
+  n.labels = view.labels;
+  const NodeId id = new_node(std::move(n));
+  register_node(id, std::move(view));
   // kubelet setNodeReadyCondition records NodeReady when the condition turns True.
-  log(ObjectKind::kNode, name, EventReason::kNodeReady,
-      "Node " + name + " status is now: NodeReady");
+  log_node(id, EventReason::kNodeReady, "Node " + a.name + " status is now: NodeReady");
   return id;
 }
 
@@ -100,6 +101,10 @@ NodeId Cluster::add_node(std::string_view group) {
 
 void Cluster::log(ObjectKind kind, std::string object, EventReason reason, std::string message) {
   events_.push_back(Event{sim_.now(), kind, std::move(object), reason, std::move(message)});
+}
+
+void Cluster::log_node(NodeId node, EventReason reason, std::string message) {
+  log(ObjectKind::kNode, nodes_[index_of(node)].name, reason, std::move(message));
 }
 
 void Cluster::log_pod(PodId pod, EventReason reason, std::string message) {

@@ -1,6 +1,8 @@
 // Reason names of the cluster event log (upstream: pkg/kubelet/events
 // event.go, the scheduler's and the workload controllers' Eventf calls;
-// statefulset stateful_pod_control.go recordPodEvent and recordClaimEvent).
+// statefulset stateful_pod_control.go recordPodEvent and recordClaimEvent;
+// node lifecycle controller node_lifecycle_controller.go RecordNodeEvent;
+// karpenter pkg/controllers/node/termination/terminator/events events.go).
 #include "ksim/sim/cluster/event_log.h"
 
 namespace ksim::cluster {
@@ -29,10 +31,27 @@ std::string_view upstream_reason(EventReason r) {
       return "Started";
     case EventReason::kKilling:
       return "Killing";
+    case EventReason::kRegisteredNode:
+      return "RegisteredNode";
+    case EventReason::kRemovingNode:
+      return "RemovingNode";
+    case EventReason::kNodeNotSchedulable:
+      return "NodeNotSchedulable";
+    case EventReason::kNodeSchedulable:
+      return "NodeSchedulable";
+    case EventReason::kEvicted:
+      return "Evicted";
+    case EventReason::kFailedDraining:
+      return "FailedDraining";
+    case EventReason::kDisrupted:
+      return "Disrupted";
     case EventReason::kPodReady:
     case EventReason::kPodDeleted:
     case EventReason::kEndpointReady:
     case EventReason::kEndpointRemoved:
+    case EventReason::kLaunched:
+    case EventReason::kRegistered:
+    case EventReason::kInitialized:
       return "";
   }
   return "";
@@ -48,12 +67,20 @@ std::string_view reason_name(EventReason r) {
       return "EndpointReady";
     case EventReason::kEndpointRemoved:
       return "EndpointRemoved";
+    case EventReason::kLaunched:
+      return "Launched";
+    case EventReason::kRegistered:
+      return "Registered";
+    case EventReason::kInitialized:
+      return "Initialized";
     default:
       return upstream_reason(r);
   }
 }
 
-bool is_warning(EventReason r) { return r == EventReason::kFailedScheduling; }
+bool is_warning(EventReason r) {
+  return r == EventReason::kFailedScheduling || r == EventReason::kFailedDraining;
+}
 
 std::string_view kind_name(ObjectKind k) {
   switch (k) {

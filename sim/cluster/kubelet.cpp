@@ -114,14 +114,16 @@ void Cluster::pod_ready(PodId pod) {
 // endpoints at once while its containers get SIGTERM; it is gone after the
 // grace period (the app's own shutdown time is not modelled yet). A pod with
 // no container started yet has nothing to stop and goes at once.
-void Cluster::terminate(PodId pod) {
+// `grace` overrides the pod's terminationGracePeriodSeconds (DeleteOptions
+// gracePeriodSeconds).
+void Cluster::terminate(PodId pod, std::optional<Duration> grace_override) {
   Pod& p = pods_[index_of(pod)];
   const PodOwner& rs = owner_of(p);
   const bool was_ready = p.ready();
   sim_.cancel(p.next);
   p.stage = PodStage::kTerminating;
   p.deleted = sim_.now();
-  for (auto& q : sched_nodes_[index_of(p.node)].pods) {
+  for (auto& q : view_of(p.node).pods) {
     if (q.name == p.name) q.terminating = true;
   }
   if (was_ready) {
@@ -132,20 +134,26 @@ void Cluster::terminate(PodId pod) {
     // upstream killContainer: "Stopping container %v".
     log_pod(pod, EventReason::kKilling, "Stopping container " + rs.containers[i].name);
   }
-  const Duration grace = p.containers_started == 0 ? Duration{0} : rs.grace;
+  const Duration grace =
+      p.containers_started == 0 ? Duration{0} : grace_override.value_or(rs.grace);
   p.next = sim_.schedule_in(grace, [this, pod] { pod_gone(pod); });
 }
 
-void Cluster::pod_gone(PodId pod) {
+// `with_node`: the node was deleted under the pod (delete_node).
+void Cluster::pod_gone(PodId pod, bool with_node) {
   Pod& p = pods_[index_of(pod)];
   forget_assumed(pod);
   p.stage = PodStage::kGone;
+  const std::string& node = nodes_[index_of(p.node)].name;
   log_pod(pod, EventReason::kPodDeleted,
-          "terminated after " + format_duration(sim_.now() - p.deleted) + "; removed from " +
-              nodes_[index_of(p.node)].name);
+          with_node ? "gone with its node " + node + " after " +
+                          format_duration(sim_.now() - p.deleted) + " of termination"
+                    : "terminated after " + format_duration(sim_.now() - p.deleted) +
+                          "; removed from " + node);
   pod_object_gone(pod);
   on_assigned_pod_deleted();
-  if (observer_ != nullptr) observer_->on_pod_gone(pod);
+  notify([pod](ClusterObserver& o) { o.on_pod_gone(pod); });
+  if (!with_node) check_drained(p.node);
 }
 
 }  // namespace ksim::cluster

@@ -104,13 +104,15 @@ PodId Cluster::create_pod_object(PodOwner& owner, Pod pod) {
   return id;
 }
 
-void Cluster::delete_pod(PodId pod) {
+void Cluster::delete_pod(PodId pod) { remove_pod(pod, std::nullopt); }
+
+void Cluster::remove_pod(PodId pod, std::optional<Duration> grace) {
   const Pod& p = pods_[index_of(pod)];
   if (!p.active()) return;
   const OwnerKind kind = p.owner_kind;
   const ReplicaSetId rsid = p.replica_set;
   std::erase(owner_of(p).pods, pod);
-  delete_pod_object(pod);
+  delete_pod_object(pod, grace);
   // A ReplicaSet counts active pods and replaces the pod now; a StatefulSet's
   // ordinal stays taken until the pod is gone (pod_object_gone).
   if (kind == OwnerKind::kReplicaSet) sync_replica_set(rsid);
@@ -118,12 +120,13 @@ void Cluster::delete_pod(PodId pod) {
 
 // The API server's graceful deletion (pod strategy CheckGracefulDelete): a pod
 // not bound to a node is deleted at once; a bound one gets its grace period
-// and the kubelet terminates it.
-void Cluster::delete_pod_object(PodId pod) {
+// (`grace`, else its own) and the kubelet terminates it.
+void Cluster::delete_pod_object(PodId pod, std::optional<Duration> grace) {
   Pod& p = pods_[index_of(pod)];
   switch (p.stage) {
     case PodStage::kPending:
       queue_.remove(pod);
+      clear_unschedulable(pod);
       p.deleted = sim_.now();
       p.stage = PodStage::kGone;
       log_pod(pod, EventReason::kPodDeleted, "deleted before it was scheduled");
@@ -136,11 +139,12 @@ void Cluster::delete_pod_object(PodId pod) {
       p.stage = PodStage::kGone;
       log_pod(pod, EventReason::kPodDeleted, "deleted before its binding");
       pod_object_gone(pod);
+      check_drained(p.node);
       break;
     case PodStage::kStarting:
     case PodStage::kRunning:
     case PodStage::kReady:
-      terminate(pod);
+      terminate(pod, grace);
       break;
     case PodStage::kTerminating:
     case PodStage::kGone:

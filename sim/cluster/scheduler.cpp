@@ -87,7 +87,7 @@ void Cluster::schedule_one(PodId pod) {
   const std::string& chosen = d.best_nodes[pick];
   for (std::size_t i = 0; i < sched_nodes_.size(); ++i) {
     if (sched_nodes_[i].name == chosen) {
-      assume(pod, id_at<NodeId>(i));
+      assume(pod, sched_ids_[i]);
       return;
     }
   }
@@ -104,8 +104,10 @@ void Cluster::assume(PodId pod, NodeId node) {
   p.stage = PodStage::kBinding;
   p.unschedulable_message.clear();
   p.unschedulable_plugins = 0;
-  sched_nodes_[index_of(node)].pods.push_back(sched::PlacedPod{
-      p.name, p.namespace_, rs.scheduler_template.labels, rs.scheduler_template.containers, false});
+  clear_unschedulable(pod);
+  view_of(node).pods.push_back(sched::PlacedPod{p.name, p.namespace_, rs.scheduler_template.labels,
+                                                rs.scheduler_template.containers, false});
+  node_state_[index_of(node)].pods.push_back(pod);
   const Duration latency = timings_.scheduling_ms.sample_duration(p.rng);
   p.next = sim_.schedule_in(latency, [this, pod] { bind(pod); });
 }
@@ -130,23 +132,33 @@ void Cluster::bind(PodId pod) {
 
 // handleSchedulingFailure: PodScheduled=False (reason Unschedulable) with the
 // FitError and PostFilter text, a FailedScheduling event, back to the queue.
+// The condition's lastTransitionTime only moves when its status changes, so
+// a pod failing again keeps its first time.
 void Cluster::fail_scheduling(PodId pod, const std::string& message, std::uint8_t plugins) {
   Pod& p = pods_[index_of(pod)];
   queue_.failed(pod, sim_.now());
   p.unschedulable_message = message;
   p.unschedulable_plugins = plugins;
+  const bool first = unschedulable_.insert(pod).second;
+  if (first) p.unschedulable_since = sim_.now();
   log_pod(pod, EventReason::kFailedScheduling, message);
+  if (first) notify([pod](ClusterObserver& o) { o.on_pod_unschedulable(pod); });
 }
+
+void Cluster::clear_unschedulable(PodId pod) { unschedulable_.erase(pod); }
 
 void Cluster::forget_assumed(PodId pod) {
   const Pod& p = pods_[index_of(pod)];
   if (p.node == kNoNode) return;
-  std::erase_if(sched_nodes_[index_of(p.node)].pods,
-                [&p](const sched::PlacedPod& q) { return q.name == p.name; });
+  if (const sched::Node* view = scheduler_node(p.node); view != nullptr) {
+    std::erase_if(view_of(p.node).pods,
+                  [&p](const sched::PlacedPod& q) { return q.name == p.name; });
+  }
+  std::erase(node_state_[index_of(p.node)].pods, pod);
 }
 
 void Cluster::on_node_added(NodeId node) {
-  const sched::Node& n = sched_nodes_[index_of(node)];
+  const sched::Node& n = view_of(node);
   const std::vector<PodId> waiting(queue_.unschedulable().begin(), queue_.unschedulable().end());
   for (const PodId pod : waiting) {
     const Pod& p = pods_[index_of(pod)];

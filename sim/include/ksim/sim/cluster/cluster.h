@@ -5,13 +5,19 @@
 // same log.
 //
 // Upstream behaviour reproduced (details at each function):
-//   nodes         Ready when created (node groups at the start, add_node later)
+//   nodes         the node groups' nodes Ready at the start (add_node: one
+//                 more, Ready at once); launch_node: any shape, through
+//                 launched -> registered (NotReady, not-ready and startup
+//                 taints) -> Ready after the caller's delays (nodes.cpp);
+//                 cordon, the Eviction API with its PDB check, drain with
+//                 kubectl's 5 s retry and a forced deadline, delete_node
+//                 (drain.cpp)
 //   Deployment    one ReplicaSet; set_replicas scales it ("ScalingReplicaSet")
 //   ReplicaSet    creates pods, deletes them in getPodsToDelete order (delete_order.h)
 //   StatefulSet   pods "<name>-<ordinal>", OrderedReady or Parallel; a pod's
 //                 name is reused once its predecessor is gone
 //   PDB           the pods each PodDisruptionBudget selects and its
-//                 disruptionsAllowed (disruption.h); nothing evicts yet
+//                 disruptionsAllowed (disruption.h), checked by evict()
 //   scheduler     schedule_pod (control/scheduler) per pod, ties broken by the
 //                 stream "scheduler"; binding after the scenario's latency;
 //                 the scheduling queue of scheduling_queue.h with the
@@ -25,8 +31,10 @@
 // alike through the PodOwner they were stamped from (pod_owner()).
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <optional>
+#include <set>
 #include <span>
 #include <string>
 #include <string_view>
@@ -55,6 +63,65 @@ class ClusterObserver {
   /// The pod's containers are gone (end of its grace period, or deletion
   /// before any container started): whatever it was serving is lost.
   virtual void on_pod_gone(PodId pod) = 0;
+  /// The scheduler just marked the pod PodScheduled=False reason
+  /// Unschedulable, having had no such condition (Pod::unschedulable_since
+  /// is now). Later failures of the same pending pod are not reported.
+  virtual void on_pod_unschedulable(PodId /*pod*/) {}
+  /// The node turned Ready (its startup taints removed with it).
+  virtual void on_node_ready(NodeId /*node*/) {}
+  /// The node is gone (delete_node): its instance terminated, the Node
+  /// object deleted, every pod on it gone first.
+  virtual void on_node_gone(NodeId /*node*/) {}
+};
+
+/// One node of any shape, as a node autoscaler launches it (a Karpenter
+/// NodeClaim, a managed node group's scale-up). The caller computes
+/// capacity and allocatable (scenario::eks_allocatable) and draws the delays.
+struct NodeLaunch {
+  /// Empty: the EC2-like name of its address ("ip-10-0-1-14"). Precondition:
+  /// no other node that is not gone has the name.
+  std::string name;
+  std::string instance_type;   // node.kubernetes.io/instance-type ("": no label)
+  std::string zone;            // topology.kubernetes.io/zone ("": no label)
+  std::string arch = "amd64";  // kubernetes.io/arch
+  CapacityType capacity_type = CapacityType::kOnDemand;
+  /// At most one of the two: karpenter.sh/nodepool and
+  /// karpenter.sh/capacity-type labels, or eks.amazonaws.com/nodegroup and
+  /// eks.amazonaws.com/capacityType (ON_DEMAND / SPOT). The group need not be
+  /// one of the scenario's.
+  std::string node_pool;
+  std::string node_group;
+  /// More labels; the implied ones (those above, kubernetes.io/hostname,
+  /// kubernetes.io/os) win over them, as for a node group's.
+  manifest::LabelMap labels;
+  std::vector<scenario::Taint> taints;          // spec.taints for the node's life
+  std::vector<scenario::Taint> startup_taints;  // removed when it turns Ready
+  scenario::Resources capacity;
+  scenario::Resources allocatable;
+  /// Launch -> the Node object exists (NotReady): kubelet start and
+  /// registration. Launch -> Ready is the sum of the two (cluster-facts A.6:
+  /// about 35-60 s with a tail). Both >= 0.
+  Duration registration_delay{};
+  /// Registration -> Ready with the startup taints removed (Karpenter:
+  /// Initialized).
+  Duration initialization_delay{};
+};
+
+/// drain()'s choices. The defaults are kubectl drain's: no deadline, the
+/// node stays (cordoned) once empty.
+struct DrainOptions {
+  /// NodePool spec.template.spec.terminationGracePeriod: at drain + this the
+  /// node is deleted whatever is left on it, and each pod still there is
+  /// deleted, bypassing its PDB, once the deadline minus its own
+  /// terminationGracePeriodSeconds is reached (Karpenter's terminator,
+  /// "Disrupted"), granted the time left. nullopt: wait for the PDBs forever.
+  std::optional<Duration> termination_grace_period;
+  /// Delete the node once no pod is left on it (Karpenter's termination
+  /// controller; kubectl drain leaves that to the caller).
+  bool delete_when_drained = false;
+  /// Refused evictions (429) are retried after this (kubectl drain: "will
+  /// retry after 5s", k8s.io/kubectl/pkg/drain drain.go evictPods).
+  Duration eviction_retry = std::chrono::seconds{5};
 };
 
 struct ClusterOptions {
@@ -80,13 +147,65 @@ class Cluster {
   /// Precondition: the group exists.
   NodeId add_node(std::string_view group);
 
+  /// Launches a node now (NodeStage::kLaunched, event "Launched"). After
+  /// registration_delay the Node object exists ("RegisteredNode",
+  /// "Registered"): NotReady, so tainted node.kubernetes.io/not-ready
+  /// NoSchedule as the node lifecycle controller does, with its taints and
+  /// startup taints; the scheduler sees it and pods it may help are requeued
+  /// (NodeAdd hints). initialization_delay later it is Ready ("NodeReady",
+  /// "Initialized"): the not-ready and startup taints go, pods they rejected
+  /// are requeued (the same hints), observers hear on_node_ready.
+  NodeId launch_node(const NodeLaunch& launch);
+
+  /// `kubectl cordon`: spec.unschedulable, so the NodeUnschedulable filter
+  /// rejects the node for new pods ("NodeNotSchedulable"). Its pods stay.
+  /// Nothing for a cordoned or gone node.
+  void cordon(NodeId node);
+  /// `kubectl uncordon` ("NodeSchedulable"); pods the node may help are
+  /// requeued. Nothing for a schedulable or gone node.
+  void uncordon(NodeId node);
+
+  /// The Eviction API (pods/eviction, upstream registry/core/pod/storage
+  /// eviction.go): nullopt when the eviction was accepted, else the refusal.
+  /// A pod that is gone: `pods "<name>" not found` (404). A pod already
+  /// terminating, or in phase Pending, is deleted without a PDB check
+  /// (canIgnorePDB). More than one PDB selecting the pod: upstream's 500
+  /// text. One PDB: a pod that is not Ready goes while the budget is
+  /// otherwise met (currentHealthy >= desiredHealthy > 0); else with
+  /// disruptionsAllowed 0 the 429 "Cannot evict pod as it would violate the
+  /// pod's disruption budget.". Accepted: graceful deletion as delete_pod
+  /// (the owner replaces the pod) and an "Evicted" event.
+  std::optional<std::string> evict(PodId pod);
+
+  /// `kubectl drain` / Karpenter's terminator: cordon, then evict every pod
+  /// on the node (the model has no DaemonSets, whose pods drains skip),
+  /// retrying refused ones every options.eviction_retry ("FailedDraining"
+  /// once per pod), until none is left; then, if asked or at the deadline,
+  /// delete_node. Node::draining is set meanwhile. Nothing for a gone node;
+  /// a second call replaces the options.
+  void drain(NodeId node, DrainOptions options = {});
+
+  /// The instance is terminated and the Node object deleted now
+  /// ("RemovingNode" if it had registered): pods still on it are gone at
+  /// once (their containers die with the instance; PodGC deletes the
+  /// objects) and their owners replace them; a pod whose binding was in
+  /// flight goes back to the scheduling queue. The scheduler's cache drops
+  /// the node; observers hear on_pod_gone for each pod, then on_node_gone.
+  /// Nothing for a gone node.
+  void delete_node(NodeId node);
+
   /// The Deployment's spec.replicas (the HPA's scale subresource): the
   /// ReplicaSet follows at once. Precondition: replicas >= 0.
   void set_replicas(DeploymentId deployment, std::int32_t replicas);
 
-  /// Registers the (single) observer; nullptr removes it. It must outlive
-  /// the Cluster or be removed first.
+  /// Registers the observer of set_observer's own slot (nullptr empties it),
+  /// heard before those of add_observer. It must outlive the Cluster or be
+  /// removed first.
   void set_observer(ClusterObserver* observer) { observer_ = observer; }
+  /// Registers one more observer (heard in the order added); the same rules.
+  void add_observer(ClusterObserver* observer);
+  /// Unregisters an observer of add_observer; nothing if it is not one.
+  void remove_observer(ClusterObserver* observer);
 
   /// The StatefulSet's spec.replicas (its scale subresource). The
   /// StatefulSet controller follows at once and then as pods become Ready or
@@ -113,7 +232,24 @@ class Cluster {
   /// (two pods of one name never coexist).
   [[nodiscard]] std::optional<PodId> find_pod(std::string_view ns, std::string_view name) const;
 
+  /// Every node ever launched, gone ones included (ids are indices).
   [[nodiscard]] std::span<const Node> nodes() const { return nodes_; }
+  /// The nodes not gone (launched, registered or Ready), in id order.
+  [[nodiscard]] std::vector<NodeId> live_nodes() const;
+  /// The pods assumed or bound on the node and not gone (terminating ones
+  /// included), in the order they were placed.
+  [[nodiscard]] const std::vector<PodId>& node_pods(NodeId node) const;
+  /// What the scheduler counts as requested on the node: the sum of its
+  /// pods' cpu and memory requests (terminating pods included, as upstream's
+  /// NodeInfo) and their number; zero for a node not in the scheduler's view.
+  [[nodiscard]] scenario::Resources requested(NodeId node) const;
+  /// The node in the scheduler's cache; nullptr before registration and once
+  /// gone.
+  [[nodiscard]] const control::scheduler::Node* scheduler_node(NodeId node) const;
+  /// The pods now PodScheduled=False reason Unschedulable (pending, their
+  /// last scheduling attempt failed), in id order; each one's first-seen time
+  /// is Pod::unschedulable_since.
+  [[nodiscard]] const std::set<PodId>& unschedulable_pods() const { return unschedulable_; }
   [[nodiscard]] std::span<const Pod> pods() const { return pods_; }
   [[nodiscard]] std::span<const ReplicaSet> replica_sets() const { return replica_sets_; }
   [[nodiscard]] std::span<const Deployment> deployments() const { return deployments_; }
@@ -156,7 +292,8 @@ class Cluster {
   [[nodiscard]] std::int32_t disruptions_allowed(PdbId pdb) const {
     return pdb_status(pdb).disruptions_allowed;
   }
-  /// The scheduler's cache: nodes with the pods assumed or bound on them.
+  /// The scheduler's cache: the registered nodes that are not gone, in
+  /// registration order, with the pods assumed or bound on them.
   [[nodiscard]] const std::vector<control::scheduler::Node>& scheduler_nodes() const {
     return sched_nodes_;
   }
@@ -164,12 +301,38 @@ class Cluster {
   [[nodiscard]] const EventLog& events() const { return events_; }
 
  private:
-  // cluster.cpp: construction, nodes, events
+  // cluster.cpp: construction, node groups, events
   void build_nodes(const scenario::Scenario& s);
   NodeId create_node(std::size_t group);
   ZoneId zone_id(const std::string& zone);
   void log(ObjectKind kind, std::string object, EventReason reason, std::string message);
   void log_pod(PodId pod, EventReason reason, std::string message);
+  void log_node(NodeId node, EventReason reason, std::string message);
+  /// Calls f(observer) for set_observer's and then add_observer's.
+  template <class F>
+  void notify(F f) {
+    if (observer_ != nullptr) f(*observer_);
+    for (ClusterObserver* o : observers_) f(*o);
+  }
+
+  // nodes.cpp: node objects, their lifecycle and the scheduler's view of them
+  struct NodeAddress {
+    ZoneId zone = kNoZone;
+    std::uint32_t ip = 0;
+    std::string name;  // "ip-10-0-1-10"
+  };
+  NodeAddress allocate_address(const std::string& zone);
+  NodeId new_node(Node n);
+  void register_node(NodeId node, control::scheduler::Node view);
+  void node_registered(NodeId node);
+  void node_initialized(NodeId node);
+  void unregister_node(NodeId node);
+  [[nodiscard]] control::scheduler::Node& view_of(NodeId node);
+
+  // drain.cpp: eviction, drain and node deletion
+  void drain_round(NodeId node);
+  void finish_drain(NodeId node);
+  void force_gone(PodId pod);
 
   // pod_owner.cpp: what ReplicaSets and StatefulSets share: the template,
   // pod objects and the name index, deletion
@@ -179,7 +342,8 @@ class Cluster {
   PodOwner& owner_of(const Pod& p);
   [[nodiscard]] bool pod_name_taken(const std::string& ns, const std::string& name) const;
   PodId create_pod_object(PodOwner& owner, Pod pod);
-  void delete_pod_object(PodId pod);
+  void delete_pod_object(PodId pod, std::optional<Duration> grace = std::nullopt);
+  void remove_pod(PodId pod, std::optional<Duration> grace);
   void pod_object_gone(PodId pod);
 
   // replica_set.cpp: Deployments and ReplicaSets
@@ -206,6 +370,7 @@ class Cluster {
   void assume(PodId pod, NodeId node);
   void bind(PodId pod);
   void fail_scheduling(PodId pod, const std::string& message, std::uint8_t plugins);
+  void clear_unschedulable(PodId pod);
   void on_node_added(NodeId node);
   void on_assigned_pod_deleted();
   void arm_backoff_flush();
@@ -217,8 +382,9 @@ class Cluster {
   void container_pulled(PodId pod, Time requested, Time pull_started);
   void container_started(PodId pod);
   void pod_ready(PodId pod);
-  void terminate(PodId pod);
-  void pod_gone(PodId pod);
+  void terminate(PodId pod, std::optional<Duration> grace = std::nullopt);
+  void pod_gone(PodId pod, bool with_node = false);
+  void check_drained(NodeId node);
 
   // endpoints.cpp: Services, EndpointSlices and their propagation
   void build_services(const scenario::Scenario& s);
@@ -242,7 +408,23 @@ class Cluster {
   std::vector<std::uint32_t> zone_pod_ips_;  // last pod host number per zone
   std::uint32_t unzoned_pod_ips_ = 0;
   std::vector<Node> nodes_;
-  std::vector<control::scheduler::Node> sched_nodes_;  // parallel to nodes_
+  /// The scheduler's view: registered nodes not gone, in registration order.
+  std::vector<control::scheduler::Node> sched_nodes_;
+  std::vector<NodeId> sched_ids_;  // parallel to sched_nodes_
+  /// Per node, what only the Cluster needs.
+  struct NodeState {
+    std::uint32_t slot = UINT32_MAX;  // index in sched_nodes_, UINT32_MAX when not there
+    std::vector<PodId> pods;          // assumed or bound, not gone
+    EventHandle lifecycle;            // the pending registration or Ready step
+    Duration initialization_delay{};  // registration -> Ready
+    EventHandle drain_round;          // the next eviction round
+    EventHandle drain_deadline;       // terminationGracePeriod's end
+    std::optional<Time> deadline;
+    bool delete_when_drained = false;
+    Duration eviction_retry{};
+    std::set<PodId> refused;  // pods whose eviction was refused in this drain
+  };
+  std::vector<NodeState> node_state_;  // parallel to nodes_
   std::vector<Pod> pods_;
   /// "namespace/name" of every pod ever created -> the newest pod of that name.
   std::unordered_map<std::string, PodId> pod_index_;
@@ -260,8 +442,11 @@ class Cluster {
   Time backoff_flush_at_{};
   EventHandle leftover_flush_;
 
+  std::set<PodId> unschedulable_;  // PodScheduled=False reason Unschedulable
+
   EventLog events_;
   ClusterObserver* observer_ = nullptr;
+  std::vector<ClusterObserver*> observers_;
 };
 
 }  // namespace ksim::cluster

@@ -36,6 +36,18 @@ enum class EventReason {
   kPodDeleted,         // ksim: the pod object is gone (termination finished)
   kEndpointReady,      // ksim: consumers of a Service now see the pod's endpoint
   kEndpointRemoved,    // ksim: consumers of a Service no longer see it
+  // Nodes that come and go (appended so that the earlier values keep their numbers).
+  kRegisteredNode,      // node lifecycle controller: "Registered Node %v in Controller"
+  kRemovingNode,        // node lifecycle controller: "Removing Node %v from Controller"
+  kNodeNotSchedulable,  // kubelet: "Node %s status is now: NodeNotSchedulable"
+  kNodeSchedulable,     // kubelet: "Node %s status is now: NodeSchedulable"
+  kEvicted,             // karpenter terminator: "Evicted pod"
+  kFailedDraining,      // karpenter terminator: "Failed to drain node, %s" (Warning)
+  kDisrupted,           // karpenter terminator: "Deleting the pod to accommodate the
+                        // terminationTime %v of the node. ..."
+  kLaunched,            // ksim: Karpenter's NodeClaim condition Launched (the instance runs)
+  kRegistered,          // ksim: NodeClaim condition Registered (the Node object exists)
+  kInitialized,         // ksim: NodeClaim condition Initialized (Ready, startup taints gone)
 };
 
 struct Event {
@@ -54,7 +66,8 @@ using EventLog = std::vector<Event>;
 std::string_view upstream_reason(EventReason r);
 /// A name for every reason: the upstream one, else ksim's ("PodReady", ...).
 std::string_view reason_name(EventReason r);
-/// Upstream event type: Warning for FailedScheduling, Normal otherwise.
+/// Upstream event type: Warning for FailedScheduling and FailedDraining,
+/// Normal otherwise.
 bool is_warning(EventReason r);
 std::string_view kind_name(ObjectKind k);
 /// One line: "6s Pod shop/product-service-6b9f7c8d5-x2x4z Started: Started container ...".

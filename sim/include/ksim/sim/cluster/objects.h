@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -21,15 +22,46 @@
 
 namespace ksim::cluster {
 
+/// Where a node is in its life (Karpenter's NodeClaim conditions, cluster-facts
+/// A.6): the instance runs, the Node object exists, the node is Ready.
+enum class NodeStage {
+  kLaunched,    // the instance exists; no Node object yet (not in the scheduler's view)
+  kRegistered,  // the Node object exists, NotReady (node.kubernetes.io/not-ready
+                // NoSchedule) and still carrying its startupTaints
+  kReady,       // Ready, startup taints removed (Karpenter: Initialized)
+  kGone,        // the instance is terminated and the Node object deleted
+};
+
+/// The EC2 purchase option (karpenter.sh/capacity-type values "on-demand", "spot").
+enum class CapacityType { kOnDemand, kSpot };
+
+/// "on-demand" or "spot" (the karpenter.sh/capacity-type label value).
+std::string_view capacity_type_label(CapacityType t);
+
 struct Node {
-  std::string name;  // "ip-10-0-1-10": the EC2 private DNS name without its domain
-  std::string group;
+  std::string name;   // "ip-10-0-1-10": the EC2 private DNS name without its domain
+  std::string group;  // the managed node group ("" for a node of a NodePool or of neither)
   ZoneId zone = kNoZone;
   std::uint32_t ip = 0;
   control::scheduler::Labels labels;
   scenario::Resources allocatable;
-  bool ready = false;
-  Time created{};
+  bool ready = false;  // stage == kReady
+  Time created{};      // the Node object's creationTimestamp (registration)
+  // Identity and times for a cost model (node-seconds x price): the instance
+  // runs from `launched` until `deleted`.
+  std::string node_pool;  // karpenter.sh/nodepool ("" for a node-group node)
+  std::string instance_type;
+  CapacityType capacity_type = CapacityType::kOnDemand;
+  scenario::Resources capacity;
+  NodeStage stage = NodeStage::kLaunched;
+  Time launched{};             // the instance was launched (node-group nodes at the start: created)
+  Time ready_since{};          // Ready's lastTransitionTime (when stage >= kReady)
+  Time deleted{};              // instance terminated, Node object deleted (when kGone)
+  bool unschedulable = false;  // spec.unschedulable: cordoned
+  bool draining = false;       // drain() started and not finished
+  std::vector<scenario::Taint> taints;  // spec.taints for the node's life
+  /// startupTaints still on the node (until it is Ready).
+  std::vector<scenario::Taint> startup_taints;
   /// The kubelet's image cache: image and the time its pull completes.
   std::vector<std::pair<std::string, Time>> images;
   /// serializeImagePulls (kubelet default true): pulls run one at a time;
@@ -84,6 +116,10 @@ struct Pod {
   /// filter plugins that rejected nodes (bits of kPluginBit*).
   std::string unschedulable_message;
   std::uint8_t unschedulable_plugins = 0;
+  /// PodScheduled=False (reason Unschedulable)'s lastTransitionTime: the
+  /// first failure since the pod was last pending without it (when
+  /// unschedulable_message is not empty).
+  Time unschedulable_since{};
   /// The propagated endpoint view: visible to consumers, and when the last
   /// change of it takes (took) effect.
   bool endpoint_visible = false;
