@@ -123,6 +123,7 @@ void Cluster::terminate(PodId pod, std::optional<Duration> grace_override) {
   sim_.cancel(p.next);
   p.stage = PodStage::kTerminating;
   p.deleted = sim_.now();
+  notify([pod](ClusterObserver& o) { o.on_pod_terminating(pod); });
   for (auto& q : view_of(p.node).pods) {
     if (q.name == p.name) q.terminating = true;
   }

@@ -90,7 +90,8 @@ std::uint32_t Traffic::Impl::acquire(cluster::PodId client, std::uint32_t servic
     pool.idle.pop_back();
     const Connection& conn = connections[c];
     // Closed by the server's graceful shutdown, or by the client's idle timer.
-    if (cluster.pod(conn.backend).active() && sim.now() - conn.last_used < *options.idle_timeout) {
+    if (!pod_state(conn.backend).terminating &&
+        sim.now() - conn.last_used < *options.idle_timeout) {
       return c;
     }
     free_connections.push_back(c);
@@ -114,7 +115,7 @@ std::uint32_t Traffic::Impl::acquire(cluster::PodId client, std::uint32_t servic
 void Traffic::Impl::release(cluster::PodId client, std::uint32_t service, std::uint32_t c) {
   Pool& pool = pods[index_of(client)].pools[service];
   if (pool.idle.size() < static_cast<std::size_t>(*options.max_idle_per_host) &&
-      cluster.pod(client).stage != cluster::PodStage::kGone) {
+      !pods[index_of(client)].gone) {
     connections[c].last_used = sim.now();
     pool.idle.push_back(c);
   } else {

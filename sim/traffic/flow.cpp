@@ -38,11 +38,11 @@ std::uint32_t Traffic::Impl::new_request() {
 
 // The request reaches `pod`: the pod's behaviour route for it, then its CPU.
 void Traffic::Impl::start_on_pod(std::uint32_t req, cluster::PodId pod) {
-  if (cluster.pod(pod).stage == cluster::PodStage::kGone) {
+  PodState& ps = pod_state(pod);
+  if (ps.gone) {
     finish(req, Status::kUpstreamGone);
     return;
   }
-  PodState& ps = pod_state(pod);
   Request& r = requests[req];
   r.pod = pod;
   const std::uint32_t kind = r.plan;  // the request kind until the plan is known
@@ -116,7 +116,7 @@ void Traffic::Impl::pod_event(cluster::PodId pod) {
 void Traffic::Impl::run_steps(std::uint32_t req) {
   for (;;) {
     Request& r = requests[req];
-    if (cluster.pod(r.pod).stage == cluster::PodStage::kGone) {
+    if (pods[index_of(r.pod)].gone) {
       finish(req, Status::kUpstreamGone);
       return;
     }
@@ -264,7 +264,7 @@ void Traffic::Impl::table_call(std::uint32_t req, std::uint32_t table) {
 bool Traffic::Impl::answer_at(std::uint32_t req, Time end) {
   Request& r = requests[req];
   if (r.parent != kNone || r.remaining != 0 || r.step < plans[r.plan].steps.size() ||
-      end >= window_end || !cluster.pod(r.pod).active()) {
+      end >= window_end || pods[index_of(r.pod)].terminating) {
     return false;
   }
   r.status = Status::kOk;

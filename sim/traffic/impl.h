@@ -84,6 +84,11 @@ struct PodState {
   std::vector<Pool> pools;         // by Service index
   double limit_cores = 0;
   bool resolved = false;
+  /// The pod's deletion started / its containers are gone (kept here, from
+  /// the cluster's observer calls, so that a request does not touch the
+  /// cluster's large Pod records).
+  bool terminating = false;
+  bool gone = false;
   /// Jobs on the CPU that someone waits for (not background produces): the
   /// pod needs a calendar event only while there are some.
   std::uint32_t foreground = 0;

@@ -39,17 +39,28 @@ void PodCpu::roll_period(Time now) {
   throttled_ = false;
 }
 
-Time PodCpu::next_completion() const {
+// The first completion at the current rate, from the state's time. While
+// nothing changes (jobs, throttling) it stays right as time passes: the
+// virtual clock gains rate x dt over an integer dt, so recomputing later
+// gives the same microsecond. So it is computed only on changes.
+void PodCpu::refresh_completion() {
+  if (heap_.empty() || throttled_) {
+    completion_ = kTimeMax;
+    return;
+  }
   const double rate = cores_in_use() / static_cast<double>(heap_.size());
-  return t_ + ceil_us(std::max(heap_.front().finish - virtual_us_, 0.0) / rate);
+  completion_ = t_ + ceil_us(std::max(heap_.front().finish - virtual_us_, 0.0) / rate);
 }
 
 void PodCpu::pop_finished() {
+  bool popped = false;
   while (!heap_.empty() && heap_.front().finish <= virtual_us_ + kEpsilonUs) {
     finished_.push_back(heap_.front().job);
     std::pop_heap(heap_.begin(), heap_.end(), later);
     heap_.pop_back();
+    popped = true;
   }
+  if (popped) refresh_completion();
 }
 
 // Completions inside [t_, now) end a segment too, at the microsecond the
@@ -67,7 +78,7 @@ void PodCpu::advance(Time now) {
     }
     Time seg_end = std::min(now, period_end);
     if (!throttled_) {
-      seg_end = std::min(seg_end, next_completion());
+      seg_end = std::min(seg_end, completion_);
       const double cores = cores_in_use();
       const double rate = cores / static_cast<double>(heap_.size());  // per job
       const double dt = static_cast<double>((seg_end - t_).count());
@@ -81,6 +92,7 @@ void PodCpu::advance(Time now) {
         total_us_ += left;
         throttled_ = true;
         ++nr_throttled_;
+        completion_ = kTimeMax;
       } else {
         virtual_us_ += rate * dt;
         used_us_ += cores * dt;
@@ -92,14 +104,16 @@ void PodCpu::advance(Time now) {
     if (t_ == period_end) {
       period_start_ = period_end;
       used_us_ = 0;
-      throttled_ = false;
+      if (throttled_) {
+        throttled_ = false;
+        refresh_completion();
+      }
       // Whole periods that cannot exhaust the quota are one segment each:
       // take them in one step (a long job below its limit), up to the next
       // completion.
       if (heap_.empty()) continue;
       const double cores = cores_in_use();
-      const auto whole =
-          std::min((now - t_) / config_.period, (next_completion() - t_) / config_.period);
+      const auto whole = std::min((now - t_) / config_.period, (completion_ - t_) / config_.period);
       if (whole > 0 &&
           (quota_us_ == 0 || cores * static_cast<double>(config_.period.count()) < quota_us_)) {
         const double dt = static_cast<double>((whole * config_.period).count());
@@ -117,6 +131,7 @@ void PodCpu::add(Time now, std::uint32_t job, double cpu_us) {
   advance(now);
   heap_.push_back(Entry{virtual_us_ + std::max(cpu_us, 0.0), seq_++, job});
   std::push_heap(heap_.begin(), heap_.end(), later);
+  refresh_completion();
 }
 
 void PodCpu::take_finished(std::vector<std::uint32_t>& out) {
@@ -129,6 +144,7 @@ void PodCpu::clear(std::vector<std::uint32_t>& out) {
   std::sort(heap_.begin(), heap_.end(), [](const Entry& a, const Entry& b) { return later(b, a); });
   for (const Entry& e : heap_) out.push_back(e.job);
   heap_.clear();
+  completion_ = kTimeMax;
 }
 
 Time PodCpu::next_event() const {
@@ -136,7 +152,7 @@ Time PodCpu::next_event() const {
   const Time period_end = period_start_ + config_.period;
   if (throttled_) return period_end;
   const double cores = cores_in_use();
-  Time next = next_completion();
+  Time next = completion_;
   if (quota_us_ > 0) {
     const Time exhausted = t_ + ceil_us((quota_us_ - used_us_) / cores);
     if (exhausted < period_end) next = std::min(next, exhausted);

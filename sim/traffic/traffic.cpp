@@ -91,6 +91,8 @@ PodState& Traffic::Impl::pod_state(cluster::PodId pod) {
   if (ps.resolved) return ps;
   ps.resolved = true;
   const cluster::Pod& p = cluster.pod(pod);
+  ps.terminating = !p.active();
+  ps.gone = p.stage == cluster::PodStage::kGone;
   const cluster::PodOwner& owner = cluster.pod_owner(pod);
   const bool deployment = p.owner_kind == cluster::OwnerKind::kReplicaSet;
   const std::string workload =
@@ -499,6 +501,16 @@ std::uint64_t Traffic::table_throttles() const {
   return n;
 }
 
-void Traffic::on_pod_gone(cluster::PodId pod) { impl_->pod_gone(pod); }
+void Traffic::on_pod_gone(cluster::PodId pod) {
+  if (index_of(pod) < impl_->pods.size()) {
+    impl_->pods[index_of(pod)].terminating = true;
+    impl_->pods[index_of(pod)].gone = true;
+  }
+  impl_->pod_gone(pod);
+}
+
+void Traffic::on_pod_terminating(cluster::PodId pod) {
+  if (index_of(pod) < impl_->pods.size()) impl_->pods[index_of(pod)].terminating = true;
+}
 
 }  // namespace ksim::traffic

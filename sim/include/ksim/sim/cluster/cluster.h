@@ -63,6 +63,9 @@ class ClusterObserver {
   /// The pod's containers are gone (end of its grace period, or deletion
   /// before any container started): whatever it was serving is lost.
   virtual void on_pod_gone(PodId pod) = 0;
+  /// The pod's deletion started (deletionTimestamp set): it still serves
+  /// what it has, and its server closes idle keep-alive connections.
+  virtual void on_pod_terminating(PodId /*pod*/) {}
   /// The scheduler just marked the pod PodScheduled=False reason
   /// Unschedulable, having had no such condition (Pod::unschedulable_since
   /// is now). Later failures of the same pending pod are not reported.

@@ -78,8 +78,7 @@ class PodCpu {
     return a.finish != b.finish ? a.finish > b.finish : a.seq > b.seq;
   }
   [[nodiscard]] double cores_in_use() const;
-  /// The microsecond the first job finishes at the current rate (heap not empty).
-  [[nodiscard]] Time next_completion() const;
+  void refresh_completion();
   void pop_finished();
   void roll_period(Time now);
 
@@ -96,6 +95,9 @@ class PodCpu {
   std::uint64_t seq_ = 0;
   std::vector<Entry> heap_;  // min-heap on (finish, seq)
   std::vector<std::uint32_t> finished_;
+  /// The microsecond the first job finishes at the current rate; kTimeMax
+  /// when idle or throttled (refresh_completion).
+  Time completion_ = kTimeMax;
 };
 
 }  // namespace ksim::traffic

@@ -147,6 +147,7 @@ class Traffic final : public cluster::ClusterObserver {
   [[nodiscard]] std::uint64_t kafka_dropped() const;
 
   void on_pod_gone(cluster::PodId pod) override;
+  void on_pod_terminating(cluster::PodId pod) override;
 
   struct Impl;
 
