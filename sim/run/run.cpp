@@ -256,6 +256,17 @@ std::expected<RunSummary, std::vector<std::string>> run_scenario(const scenario:
                              n.name + " (" + n.source.file + ":" + std::to_string(n.source.line) +
                              ")");
   }
+  // Read and checked, but no node autoscaler runs in `ksim run` yet.
+  for (const manifest::NodePool& n : sc.manifests.node_pools) {
+    s.not_modelled.push_back("NodePool " + n.meta.name + " (" + n.source.file + ":" +
+                             std::to_string(n.source.line) +
+                             "): read, but Karpenter does not run in ksim run yet");
+  }
+  for (const manifest::EC2NodeClass& n : sc.manifests.ec2_node_classes) {
+    s.not_modelled.push_back("EC2NodeClass " + n.meta.name + " (" + n.source.file + ":" +
+                             std::to_string(n.source.line) +
+                             "): read, but Karpenter does not run in ksim run yet");
+  }
   for (const autoscaling::UnmodelledHpa& u : hpa.not_modelled()) {
     s.not_modelled.push_back("HorizontalPodAutoscaler " + u.hpa + " -> " + u.target + ": " +
                              u.reason);

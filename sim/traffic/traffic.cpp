@@ -463,9 +463,13 @@ std::expected<std::unique_ptr<Traffic>, std::vector<std::string>> Traffic::creat
 void Traffic::start() {
   impl_->window_start = impl_->sim.now();
   impl_->window_end = impl_->window_start + impl_->options.window;
-  impl_->sim.schedule_periodic(impl_->options.window,
-                               Duration{0} /* first close one window from now */,
-                               [m = impl_.get()] { m->close_window(); });
+  // The first window closes one window from now, the others every window
+  // after it (a periodic timer with its phase at that time fires there).
+  impl_->sim.schedule_in(impl_->options.window, [m = impl_.get()] {
+    const Duration w = m->options.window;
+    m->sim.schedule_periodic(w, Duration{to_us(m->sim.now()) % w.count()},
+                             [m] { m->close_window(); });
+  });
   if (impl_->mix) impl_->next_arrival();
 }
 

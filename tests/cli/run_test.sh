@@ -53,6 +53,8 @@ expect 2 'nothing written' run "$tmp/bad.yaml" -o "$tmp/keep.db"
 check "an existing file survives a failed run" grep -q "keep me" "$tmp/keep.db"
 check "no partial files left" bash -c "! ls '$tmp'/*.partial-* 2>/dev/null"
 
+# Kinds ksim does not model are listed, not dropped.
+expect 0 'NetworkPolicy shop/services-ingress' run "$scenarios/product-order.yaml" --duration 1m --no-trace
 # A good run: a summary and a trace; the same seed gives the same bytes.
 expect 0 'GET /api/items' run "$scenarios/api-backend.yaml" --duration 6m -o "$tmp/a.db"
 "$ksim" run "$scenarios/api-backend.yaml" --duration 6m -o "$tmp/b.db" -q

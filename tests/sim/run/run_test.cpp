@@ -1,0 +1,101 @@
+// One run end to end (sim/run): the summary agrees with itself and the
+// trace holds what SCHEMA.md promises, for platform 1's load test.
+#include "ksim/sim/run/run.h"
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <cmath>
+#include <filesystem>
+#include <set>
+
+#include "ksim/sim/trace/trace_reader.h"
+
+namespace ksim::run {
+namespace {
+
+using namespace std::chrono_literals;
+namespace fs = std::filesystem;
+
+scenario::Scenario platform1() {
+  auto r = scenario::load_scenario(fs::path(KSIM_SOURCE_DIR) / "scenarios" / "api-backend.yaml");
+  EXPECT_TRUE(r.has_value());
+  return r ? std::move(*r) : scenario::Scenario{};
+}
+
+TEST(Run, Platform1LoadTestScalesUpAndDown) {
+  const fs::path file = fs::temp_directory_path() / "ksim_run_test.db";
+  auto w = trace::TraceWriter::create(file);
+  ASSERT_TRUE(w.has_value()) << w.error();
+  auto s = run_scenario(platform1(), {}, &*w);
+  ASSERT_TRUE(s.has_value());
+  ASSERT_TRUE(w->commit().has_value());
+
+  // The summary: every arrival is counted once; the HPAs scaled up during
+  // the ramp and back down once the load dropped.
+  std::uint64_t requests = 0;
+  for (const RouteSummary& r : s->routes) requests += r.requests;
+  EXPECT_EQ(requests + s->in_flight_at_end, s->arrivals);
+  ASSERT_EQ(s->deployments.size(), 2u);
+  for (const DeploymentSummary& d : s->deployments) {
+    EXPECT_EQ(d.initial, 2) << d.name;
+    EXPECT_GT(d.peak, d.initial) << d.name;
+    ASSERT_TRUE(d.first_scale_up.has_value()) << d.name;
+    ASSERT_TRUE(d.first_scale_down.has_value()) << d.name;
+    EXPECT_LT(*d.first_scale_up, *d.first_scale_down) << d.name;
+    EXPECT_GE(*d.first_scale_up, kTimeZero + 5min) << d.name;  // the ramp starts at 5 min
+    EXPECT_EQ(d.final_replicas, 2) << d.name;
+  }
+  EXPECT_FALSE(s->scale_events.empty());
+  EXPECT_EQ(s->hpa_syncs, 2u * (50 * 60 / 15 + 1));  // two HPAs, every 15 s from 0 to 50 min
+  const std::string text = format_summary(*s);
+  EXPECT_NE(text.find("GET /api/items"), std::string::npos);
+
+  // The trace: metadata, the series of each kind, route windows every 10 s,
+  // cluster events and HPA decisions with their explanation.
+  auto t = trace::TraceReader::open(file);
+  ASSERT_TRUE(t.has_value()) << t.error();
+  const auto meta = t->meta();
+  ASSERT_TRUE(meta.has_value());
+  EXPECT_EQ(meta->at("scenario"), "api-backend");
+  EXPECT_EQ(meta->at("arrivals"), std::to_string(s->arrivals));
+  const auto series = t->series();
+  ASSERT_TRUE(series.has_value());
+  std::set<std::string> kinds;
+  for (const auto& si : *series) kinds.insert(si.kind);
+  EXPECT_EQ(kinds, (std::set<std::string>{"cluster", "deployment", "hpa", "node", "pod", "route"}));
+  const auto windows = t->route_windows();
+  ASSERT_TRUE(windows.has_value());
+  EXPECT_EQ(windows->size(), 2u * (50 * 60 / 10));  // two routes, 300 windows
+  std::int64_t windowed = 0;
+  for (const auto& rw : *windows) windowed += rw.requests;
+  EXPECT_EQ(static_cast<std::uint64_t>(windowed) + s->in_flight_at_end, s->arrivals);
+  const auto events = t->events();
+  ASSERT_TRUE(events.has_value());
+  bool scheduled = false, rescaled = false, explained = false;
+  for (const auto& e : *events) {
+    scheduled = scheduled || e.reason == "Scheduled";
+    rescaled = rescaled || e.reason == "SuccessfulRescale";
+    explained = explained || (e.reason == "Sync" && e.details &&
+                              e.details->find("explanation") != std::string::npos);
+  }
+  EXPECT_TRUE(scheduled);
+  EXPECT_TRUE(rescaled);
+  EXPECT_TRUE(explained);
+  fs::remove(file);
+}
+
+// Options replace the scenario's seed and duration.
+TEST(Run, SeedAndDurationOptions) {
+  RunOptions o;
+  o.seed = 9;
+  o.duration = 2min;
+  const auto s = run_scenario(platform1(), o, nullptr);
+  ASSERT_TRUE(s.has_value());
+  EXPECT_EQ(s->seed, 9u);
+  EXPECT_EQ(s->duration, 2min);
+  EXPECT_NEAR(static_cast<double>(s->arrivals), 20.0 * 120, 5 * std::sqrt(20.0 * 120));
+}
+
+}  // namespace
+}  // namespace ksim::run
