@@ -93,8 +93,10 @@ bool Simulator::step_until(Time limit) {
 std::uint64_t Simulator::run() {
   stop_requested_ = false;
   const std::uint64_t start = fired_;
+  limit_ = kTimeMax;
   while (!stop_requested_ && step_until(kTimeMax)) {
   }
+  limit_ = kTimeZero;
   return fired_ - start;
 }
 
@@ -102,8 +104,10 @@ std::uint64_t Simulator::run_until(Time until) {
   KSIM_CHECK(until >= now_, "run_until: time is in the past");
   stop_requested_ = false;
   const std::uint64_t start = fired_;
+  limit_ = until;
   while (!stop_requested_ && step_until(until)) {
   }
+  limit_ = kTimeZero;
   if (!stop_requested_) now_ = until;
   return fired_ - start;
 }

@@ -59,7 +59,9 @@ Time ArrivalProcess::next() {
             progress_ = 0;
             // Rounded to the microsecond for the calendar; pos_us_ keeps the
             // exact value so that rounding does not accumulate.
-            return kTimeZero + Duration{static_cast<std::int64_t>(std::llround(at))};
+            // (at >= 0: adding a half and truncating rounds to nearest,
+            // without a libm call.)
+            return kTimeZero + Duration{static_cast<std::int64_t>(at + 0.5)};
           }
           if (!poisson) progress_ += (end - pos_us_) / gap_us_;
         }

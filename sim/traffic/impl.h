@@ -191,6 +191,7 @@ struct Traffic::Impl {
   PodState& pod_state(cluster::PodId pod);
   void next_arrival();
   void arrive();
+  void arrive_one();
   void close_window();
   /// Counts the entry request `r`, answered at `end` (>= now, in the
   /// current window).

@@ -117,13 +117,27 @@ PodState& Traffic::Impl::pod_state(cluster::PodId pod) {
   return ps;
 }
 
+// The next arrivals: each one that comes before any pending event is taken
+// at once, the clock moved to it (Simulator::advance_to, the same order as
+// an event would give); the first that does not is scheduled.
 void Traffic::Impl::next_arrival() {
-  const Time at = arrivals->next();
-  if (at == kTimeMax) return;
-  sim.schedule_at(at, [this] { arrive(); });
+  for (;;) {
+    const Time at = arrivals->next();
+    if (at == kTimeMax) return;
+    if (!sim.advance_to(at)) {
+      sim.schedule_at(at, [this] { arrive(); });
+      return;
+    }
+    arrive_one();
+  }
 }
 
 void Traffic::Impl::arrive() {
+  arrive_one();
+  next_arrival();
+}
+
+void Traffic::Impl::arrive_one() {
   ++arrived;
   ++entries_live;
   const std::size_t route = mix->sample(mix_rng);
@@ -140,7 +154,6 @@ void Traffic::Impl::arrive() {
   } else {
     finish(req, Status::kNoEndpoints);
   }
-  next_arrival();
 }
 
 void Traffic::Impl::record(const Request& r, Time end) {

@@ -286,3 +286,39 @@ TEST(Simulator, IdenticalResultsAcrossRuns) {
 
 }  // namespace
 }  // namespace ksim
+
+namespace ksim {
+namespace {
+
+using namespace std::chrono_literals;
+
+// advance_to moves the clock only inside a run, up to its limit, never
+// past (or onto) a pending event; it may decline when it cannot tell in O(1)
+// (beyond the calendar's current 8.192 ms window).
+TEST(Simulator, AdvanceToOnlyWhereNoEventComesFirst) {
+  Simulator sim;
+  EXPECT_FALSE(sim.advance_to(kTimeZero + 1ms));  // outside a run
+  std::vector<std::pair<std::string, Time>> seen;
+  sim.schedule_at(kTimeZero + 5ms, [&] { seen.emplace_back("five", sim.now()); });
+  sim.schedule_at(kTimeZero + 1ms, [&] {
+    seen.emplace_back("one", sim.now());
+    EXPECT_FALSE(sim.advance_to(kTimeZero + 5ms));    // onto the pending event: it goes first
+    EXPECT_FALSE(sim.advance_to(kTimeZero + 500us));  // backwards
+    EXPECT_TRUE(sim.advance_to(kTimeZero + 4999us));
+    seen.emplace_back("advanced", sim.now());
+  });
+  sim.run_until(kTimeZero + 6ms);
+  EXPECT_EQ(seen, (std::vector<std::pair<std::string, Time>>{{"one", kTimeZero + 1ms},
+                                                             {"advanced", kTimeZero + 4999us},
+                                                             {"five", kTimeZero + 5ms}}));
+  // Not beyond the run's limit.
+  sim.schedule_at(kTimeZero + 6500us, [&] {
+    EXPECT_FALSE(sim.advance_to(kTimeZero + 7001us));
+    EXPECT_TRUE(sim.advance_to(kTimeZero + 7ms));
+  });
+  sim.run_until(kTimeZero + 7ms);
+  EXPECT_EQ(sim.now(), kTimeZero + 7ms);
+}
+
+}  // namespace
+}  // namespace ksim

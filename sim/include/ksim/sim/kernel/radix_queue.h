@@ -20,6 +20,7 @@
 // stay in push order; a level-0 slot (a single key) is consumed from the front.
 #pragma once
 
+#include <algorithm>
 #include <array>
 #include <bit>
 #include <cstddef>
@@ -107,6 +108,17 @@ class RadixQueue {
       pop_slot(l0, s, slot_key, out);
       return true;
     }
+  }
+
+  /// A lower bound of every key held (cancelled entries included), in O(1):
+  /// the run's head, the first used slot of level 0, or the start of the next
+  /// level-0 window (every higher level holds keys from there on).
+  [[nodiscard]] std::uint64_t key_lower_bound() const {
+    std::uint64_t b = (floor_ | kDigitMask) + 1;
+    const unsigned s = first_set_from(levels_[0], digit(floor_, 0));
+    if (s < kSlots) b = std::min(b, (floor_ & ~kDigitMask) | s);
+    if (run_head_ < run_.size()) b = std::min(b, static_cast<std::uint64_t>(run_[run_head_].key));
+    return b;
   }
 
   /// The smallest key among entries for which `live(entry)` holds, or `none`.

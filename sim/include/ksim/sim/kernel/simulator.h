@@ -88,6 +88,21 @@ class Simulator {
   /// Whether the event is still pending.
   [[nodiscard]] bool is_pending(EventHandle h) const;
 
+  /// Moves the clock to `t` without an event, when that changes nothing an
+  /// event would: t >= now(), within the limit of the run in progress (never
+  /// outside run() / run_until()), and no event pending at or before t (so
+  /// ties keep their order). Returns whether it moved; it may also decline
+  /// when it cannot tell in O(1) (t beyond the calendar's current 8.192 ms
+  /// window, or a cancelled event in the way). A model that knows
+  /// its own next instant (an arrival process) can go on there directly
+  /// instead of scheduling itself, when nothing else comes first.
+  bool advance_to(Time t) {
+    if (t < now_ || t > limit_ || stop_requested_) return false;
+    if (static_cast<std::uint64_t>(to_us(t)) >= queue_.key_lower_bound()) return false;
+    now_ = t;
+    return true;
+  }
+
   /// The time of the earliest pending event, if any.
   [[nodiscard]] std::optional<Time> next_event_time() const;
 
@@ -194,6 +209,7 @@ class Simulator {
   void fire(std::uint32_t i, Slot& s);
 
   Time now_{};
+  Time limit_{};  // of the run in progress (advance_to); kTimeZero outside runs
   RadixQueue<Warm> queue_;
   std::vector<HugeArray<Slot>> chunks_;
   std::uint32_t slot_count_ = 0;
