@@ -41,10 +41,22 @@ KarpenterController::KarpenterController(Simulator& sim, cluster::Cluster& clust
   }
   types_ = karpenter::instance_types(scenario.catalog, scenario.region);
   cluster_.add_observer(this);
+  if (options_.disruption && !pools_.empty()) {
+    KSIM_CHECK(options_.disruption_period.count() > 0,
+               "KarpenterController: the disruption period must be positive");
+    const Duration period = options_.disruption_period;
+    const Duration phase{to_us(sim_.now()) % period.count()};
+    disruption_timer_ = sim_.schedule_periodic(period, phase, [this] {
+      if (!pending_) disruption_pass(std::nullopt);
+    });
+  }
 }
 
 KarpenterController::~KarpenterController() {
   sim_.cancel(batch_close_);
+  sim_.cancel(disruption_timer_);
+  sim_.cancel(validation_);
+  sim_.cancel(executions_check_);
   cluster_.remove_observer(this);
 }
 

@@ -17,6 +17,24 @@
 //   catalog     Scenario::catalog in Scenario::region, EKS allocatable
 //   daemonsets  none (the model has no DaemonSets): overhead 0
 //
+// Disruption (disruption.cpp; control::karpenter::disrupt): every 10 s a
+// pass over the DisruptionInput of the cluster; a command is held 15 s, then
+// `validate`d against the cluster as it is then. A valid delete cordons and
+// drains its candidates at once (Cluster::drain with the pool's
+// terminationGracePeriod, delete_when_drained: Karpenter's terminator); a
+// valid replace launches its replacement, cordons the candidates (upstream's
+// karpenter.sh/disrupted:NoSchedule taint) and drains them once every
+// replacement is Ready. An invalid command lets the same pass resume after
+// its method. No pass starts while a command awaits validation.
+//   lastPodEventTime  a pod seen on a node for the first time at a pass
+//                     (bound since the last pass, up to 10 s late), a pod
+//                     starting to terminate (its deletionTimestamp), a pod
+//                     gone (at once, via on_pod_gone)
+//   PDBs              a pod is pdb_blocked when more than one PDB selects it
+//                     or its only PDB allows no disruption now
+//   not modelled      do-not-disrupt annotations, nominations, DaemonSets,
+//                     expiration (expireAfter), drift
+//
 // Node lifecycle: launch -> registered after Options::registration (default
 // log-normal, mean 30 s, sd 8 s) -> Ready after Options::initialization
 // (default 10 s): launch-to-Ready about 35-60 s with a tail (cluster-facts
@@ -29,10 +47,12 @@
 #include <cstdint>
 #include <functional>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
 #include "ksim/control/karpenter/batcher.h"
+#include "ksim/control/karpenter/disruption.h"
 #include "ksim/control/karpenter/provisioning.h"
 #include "ksim/control/karpenter/types.h"
 #include "ksim/sim/cluster/cluster.h"
@@ -46,7 +66,8 @@ namespace ksim::karpenter {
 /// What became of one pod or NodeClaim of a provisioning decision.
 enum class ProvisioningAction {
   kLaunched,       // a new NodeClaim launched as a node
-  kLaunchFailed,   // a new NodeClaim with no offering to launch (choose_offering failed)
+  kLaunchFailed,   // a new NodeClaim with no offering to launch (choose_offering
+                   // failed)
   kUnschedulable,  // a pod fits nowhere: it stays Pending
 };
 /// "launched", "launch-failed", "unschedulable".
@@ -71,6 +92,36 @@ struct ProvisioningRecord {
   std::string message;
 };
 
+/// What happened to a disruption command.
+enum class DisruptionStage {
+  kComputed,   // disrupt returned it; validation is due 15 s later
+  kInvalid,    // validate refused it (`reason`); nothing was done
+  kExecuted,   // valid: replacements launched, candidates cordoned (and, for
+               // a delete, drained at once)
+  kDraining,   // a replace's replacements are Ready: its candidates drain
+  kAbandoned,  // a replacement was gone before Ready: candidates uncordoned
+};
+/// "computed", "invalid", "executed", "draining", "abandoned".
+std::string_view stage_name(DisruptionStage s);
+
+/// One step of a disruption command, as the trace records it.
+struct DisruptionRecord {
+  Time at{};
+  DisruptionStage stage = DisruptionStage::kComputed;
+  control::karpenter::DisruptionMethod method = control::karpenter::DisruptionMethod::kEmptiness;
+  control::karpenter::CommandDecision decision = control::karpenter::CommandDecision::kDelete;
+  std::vector<std::string> candidates;    // node names
+  std::vector<std::string> nodepools;     // each candidate's
+  std::vector<std::string> replacements;  // launched node names (kExecuted of a replace)
+  double candidates_price_per_hour = 0.0;
+  double replacement_price_per_hour = 0.0;
+  double savings_per_hour = 0.0;
+  /// The command's sentence (DisruptionCommand::message).
+  std::string message;
+  /// kInvalid: ValidationResult::reason.
+  std::string reason;
+};
+
 struct KarpenterOptions {
   /// Launch -> the Node object exists; milliseconds (scenario::Distribution).
   scenario::Distribution registration =
@@ -83,6 +134,13 @@ struct KarpenterOptions {
   Duration batch_idle = std::chrono::seconds{1};
   Duration batch_max = std::chrono::seconds{10};
   std::function<void(const ProvisioningRecord&)> on_provisioning;
+
+  /// Run the disruption controller (every disruption_period, first at
+  /// construction + disruption_period).
+  bool disruption = true;
+  Duration disruption_period = control::karpenter::kDisruptionPollingPeriod;
+  control::karpenter::DisruptionOptions disruption_options;
+  std::function<void(const DisruptionRecord&)> on_disruption;
 };
 
 class KarpenterController : public cluster::ClusterObserver {
@@ -96,8 +154,10 @@ class KarpenterController : public cluster::ClusterObserver {
   KarpenterController(const KarpenterController&) = delete;
   KarpenterController& operator=(const KarpenterController&) = delete;
 
-  void on_pod_gone(cluster::PodId /*pod*/) override {}
+  void on_pod_gone(cluster::PodId pod) override;
   void on_pod_unschedulable(cluster::PodId pod) override;
+  void on_node_ready(cluster::NodeId node) override;
+  void on_node_gone(cluster::NodeId node) override;
 
   /// The NodePools as the decisions read them.
   [[nodiscard]] const std::vector<control::karpenter::NodePool>& node_pools() const {
@@ -110,11 +170,37 @@ class KarpenterController : public cluster::ClusterObserver {
   [[nodiscard]] std::uint64_t batches() const { return batches_; }
   /// The nodes launched, in launch order.
   [[nodiscard]] const std::vector<cluster::NodeId>& launched() const { return launched_; }
+  /// Disruption passes run (disrupt calls, resumed ones included).
+  [[nodiscard]] std::uint64_t disruption_passes() const { return passes_; }
+  /// The DisruptionInput of now: what a pass reads (for tests and explain).
+  [[nodiscard]] control::karpenter::DisruptionInput disruption_input();
 
  private:
   void close_batch();
   /// The launched node, or nullopt when the claim had no offering.
   std::optional<cluster::NodeId> launch(const control::karpenter::NewNodeClaim& claim, Time now);
+
+  // disruption.cpp: the disruption controller
+  struct Execution {
+    control::karpenter::DisruptionCommand command;
+    std::vector<cluster::NodeId> candidates;
+    std::vector<cluster::NodeId> replacements;
+  };
+  struct NodeTrack {
+    std::set<cluster::PodId> seen;  // pods seen on the node at the last pass
+    std::optional<Time> last_pod_event;
+  };
+  void disruption_pass(std::optional<control::karpenter::DisruptionMethod> resume_after);
+  void validate_pending();
+  void execute(const control::karpenter::DisruptionCommand& cmd);
+  void start_drains(Execution& e);
+  void check_executions();
+  void record(DisruptionStage stage, const control::karpenter::DisruptionCommand& cmd,
+              std::vector<std::string> replacements = {}, std::string reason = {});
+  [[nodiscard]] std::optional<cluster::NodeId> live_node_named(const std::string& name) const;
+  [[nodiscard]] const control::karpenter::NodePool* pool_named(std::string_view name) const;
+  [[nodiscard]] std::optional<Duration> grace_of(std::string_view pool) const;
+  NodeTrack& track(cluster::NodeId node);
 
   Simulator& sim_;
   cluster::Cluster& cluster_;
@@ -128,6 +214,14 @@ class KarpenterController : public cluster::ClusterObserver {
   EventHandle batch_close_;
   std::vector<cluster::NodeId> launched_;
   std::uint64_t batches_ = 0;
+
+  EventHandle disruption_timer_;
+  EventHandle validation_;
+  EventHandle executions_check_;
+  std::optional<control::karpenter::DisruptionCommand> pending_;
+  std::vector<Execution> executions_;
+  std::vector<NodeTrack> tracks_;  // per node index
+  std::uint64_t passes_ = 0;
 };
 
 }  // namespace ksim::karpenter
