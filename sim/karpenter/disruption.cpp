@@ -179,7 +179,9 @@ void KarpenterController::execute(const k::DisruptionCommand& cmd) {
   }
   std::vector<std::string> names;
   for (const k::NewNodeClaim& claim : cmd.replacements) {
-    if (auto id = launch(claim, sim_.now())) {
+    k::NewNodeClaim c = claim;
+    if (c.message.empty()) c.message = cmd.message;
+    if (auto id = launch(c, sim_.now())) {
       x.replacements.push_back(*id);
       names.push_back(cluster_.node(*id).name);
     }

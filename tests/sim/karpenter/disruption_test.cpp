@@ -71,6 +71,41 @@ TEST(KarpenterDisruption, EmptyNodeDeletedAfterConsolidateAfter) {
   EXPECT_EQ(r.cluster.live_nodes().size(), 4u);
 }
 
+// A burst of 126 pending pods launches one c6g.4xlarge; when product-service
+// drops to 85 replicas 16 pods are left on it, which a t4g.medium holds:
+// single-node consolidation replaces it ($0.6160/h -> $0.0416/h), the old
+// node drains once the replacement is Ready.
+TEST(KarpenterDisruption, UnderutilizedNodeReplacedByACheaperOne) {
+  Rig r(cluster::testing::platform2());
+  const auto product = cluster::testing::deployment(r.cluster, "product-service");
+  r.sim.schedule_at(kTimeZero + 5s, [&] { r.cluster.set_replicas(product, 130); });
+  r.sim.schedule_at(kTimeZero + 300s, [&] { r.cluster.set_replicas(product, 85); });
+  r.sim.run_until(kTimeZero + 900s);
+  ASSERT_EQ(r.launches.size(), 2u);
+  EXPECT_EQ(r.launches[0].instance_type, "c6g.4xlarge");
+  const ProvisioningRecord& repl = r.launches[1];
+  EXPECT_EQ(repl.instance_type, "t4g.medium");
+  EXPECT_TRUE(repl.message.starts_with("replace 1 x c6g.4xlarge")) << repl.message;
+  ASSERT_EQ(r.records.size(), 3u);
+  EXPECT_EQ(r.records[0].stage, DisruptionStage::kComputed);
+  EXPECT_EQ(r.records[0].method, k::DisruptionMethod::kSingleNodeConsolidation);
+  EXPECT_EQ(r.records[0].decision, k::CommandDecision::kReplace);
+  EXPECT_EQ(r.records[0].candidates, std::vector<std::string>{r.launches[0].node});
+  EXPECT_NEAR(r.records[0].candidates_price_per_hour, 0.6160, 1e-9);
+  EXPECT_NEAR(r.records[0].replacement_price_per_hour, 0.0416, 1e-9);
+  EXPECT_NEAR(r.records[0].savings_per_hour, 0.5744, 1e-9);
+  EXPECT_EQ(r.records[1].stage, DisruptionStage::kExecuted);
+  EXPECT_EQ(r.records[1].at, r.records[0].at + 15s);
+  EXPECT_EQ(r.records[1].replacements, std::vector<std::string>{repl.node});
+  EXPECT_EQ(repl.at, r.records[1].at);
+  EXPECT_EQ(r.records[2].stage, DisruptionStage::kDraining);
+  const cluster::Node& new_node = r.cluster.node(repl.node_id);
+  EXPECT_EQ(r.records[2].at, new_node.ready_since);
+  EXPECT_EQ(r.cluster.node(r.launches[0].node_id).stage, cluster::NodeStage::kGone);
+  EXPECT_EQ(r.cluster.node_pods(repl.node_id).size(), 16u);
+  EXPECT_TRUE(r.cluster.unschedulable_pods().empty());
+}
+
 TEST(KarpenterDisruption, DisabledByOption) {
   scenario::Scenario s = cluster::testing::platform2();
   Simulator sim;
