@@ -24,6 +24,8 @@ std::string_view stage_name(DisruptionStage s) {
       return "draining";
     case DisruptionStage::kAbandoned:
       return "abandoned";
+    case DisruptionStage::kExpired:
+      return "expired";
   }
   return "?";
 }
@@ -146,6 +148,7 @@ void KarpenterController::record(DisruptionStage stage, const k::DisruptionComma
 
 void KarpenterController::disruption_pass(std::optional<k::DisruptionMethod> resume_after) {
   k::DisruptionInput in = disruption_input();
+  if (!resume_after) expire(in);
   in.resume_after = resume_after;
   ++passes_;
   k::DisruptionDecision d = k::disrupt(in);
@@ -154,6 +157,31 @@ void KarpenterController::disruption_pass(std::optional<k::DisruptionMethod> res
   record(DisruptionStage::kComputed, *pending_);
   const Time at{Duration{std::max(pending_->validate_at_us, in.now_us)}};
   validation_ = sim_.schedule_at(at, [this] { validate_pending(); });
+}
+
+// upstream nodeclaim/expiration: an expired NodeClaim is deleted, its node
+// drained by the terminator, outside the disruption budgets. The nodes stay
+// in `in` marked for deletion, as the cluster state would show them.
+void KarpenterController::expire(k::DisruptionInput& in) {
+  for (const k::NodeVerdict& v : k::expired_nodes(in.nodes, in.now_us)) {
+    const auto id = live_node_named(v.node);
+    if (!id || cluster_.node(*id).draining || cluster_.node(*id).node_pool.empty()) continue;
+    cluster::DrainOptions o;
+    o.termination_grace_period = grace_of(cluster_.node(*id).node_pool);
+    o.delete_when_drained = true;
+    cluster_.drain(*id, o);
+    for (k::ExistingNode& e : in.nodes) {
+      if (e.name == v.node) e.marked_for_deletion = true;
+    }
+    if (!options_.on_disruption) continue;
+    DisruptionRecord r;
+    r.at = sim_.now();
+    r.stage = DisruptionStage::kExpired;
+    r.candidates = {v.node};
+    r.nodepools = {cluster_.node(*id).node_pool};
+    r.reason = v.reason;
+    options_.on_disruption(r);
+  }
 }
 
 // upstream Validator.Validate after commandValidationDelay; an invalid

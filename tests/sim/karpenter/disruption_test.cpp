@@ -106,6 +106,30 @@ TEST(KarpenterDisruption, UnderutilizedNodeReplacedByACheaperOne) {
   EXPECT_TRUE(r.cluster.unschedulable_pods().empty());
 }
 
+// expireAfter 300 s: the node launched at 6 s is 304 s old at the pass of
+// 310 s; it is drained and deleted outside the budgets, its pods go Pending
+// and a new NodeClaim takes them.
+TEST(KarpenterDisruption, ExpiredNodeDrainedAndReplacedByProvisioning) {
+  scenario::Scenario s = cluster::testing::platform2();
+  s.manifests.node_pools[0].expire_after = manifest::KarpenterDuration::of_seconds(300);
+  Rig r(std::move(s));
+  const auto product = cluster::testing::deployment(r.cluster, "product-service");
+  r.sim.schedule_at(kTimeZero + 5s, [&] { r.cluster.set_replicas(product, 80); });
+  r.sim.run_until(kTimeZero + 309s);
+  ASSERT_EQ(r.launches.size(), 1u);
+  EXPECT_TRUE(r.records.empty());
+  const cluster::NodeId first = r.launches[0].node_id;
+  r.sim.run_until(kTimeZero + 420s);
+  ASSERT_FALSE(r.records.empty());
+  EXPECT_EQ(r.records[0].stage, DisruptionStage::kExpired);
+  EXPECT_EQ(r.records[0].at, kTimeZero + 310s);
+  EXPECT_EQ(r.records[0].candidates, std::vector<std::string>{r.cluster.node(first).name});
+  EXPECT_NE(r.records[0].reason.find("expired"), std::string::npos) << r.records[0].reason;
+  EXPECT_EQ(r.cluster.node(first).stage, cluster::NodeStage::kGone);
+  ASSERT_EQ(r.launches.size(), 2u);
+  EXPECT_GT(r.launches[1].at, kTimeZero + 310s);
+}
+
 TEST(KarpenterDisruption, DisabledByOption) {
   scenario::Scenario s = cluster::testing::platform2();
   Simulator sim;

@@ -32,8 +32,13 @@
 //                     gone (at once, via on_pod_gone)
 //   PDBs              a pod is pdb_blocked when more than one PDB selects it
 //                     or its only PDB allows no disruption now
+//   expiration        at each pass, before `disrupt`, the Ready Karpenter
+//                     nodes `expired_nodes` names are drained with the pool's
+//                     terminationGracePeriod and deleted (upstream's forceful
+//                     expiration controller: no budget, no replacement first;
+//                     their pods go Pending and are provisioned for)
 //   not modelled      do-not-disrupt annotations, nominations, DaemonSets,
-//                     expiration (expireAfter), drift
+//                     drift
 //
 // Node lifecycle: launch -> registered after Options::registration (default
 // log-normal, mean 30 s, sd 8 s) -> Ready after Options::initialization
@@ -100,8 +105,10 @@ enum class DisruptionStage {
                // a delete, drained at once)
   kDraining,   // a replace's replacements are Ready: its candidates drain
   kAbandoned,  // a replacement was gone before Ready: candidates uncordoned
+  kExpired,    // the node outlived its expireAfter: drained and deleted,
+               // no budget, no replacement first (method and decision unset)
 };
-/// "computed", "invalid", "executed", "draining", "abandoned".
+/// "computed", "invalid", "executed", "draining", "abandoned", "expired".
 std::string_view stage_name(DisruptionStage s);
 
 /// One step of a disruption command, as the trace records it.
@@ -118,7 +125,7 @@ struct DisruptionRecord {
   double savings_per_hour = 0.0;
   /// The command's sentence (DisruptionCommand::message).
   std::string message;
-  /// kInvalid: ValidationResult::reason.
+  /// kInvalid: ValidationResult::reason; kExpired: the expiration sentence.
   std::string reason;
 };
 
@@ -191,6 +198,7 @@ class KarpenterController : public cluster::ClusterObserver {
     std::optional<Time> last_pod_event;
   };
   void disruption_pass(std::optional<control::karpenter::DisruptionMethod> resume_after);
+  void expire(control::karpenter::DisruptionInput& in);
   void validate_pending();
   void execute(const control::karpenter::DisruptionCommand& cmd);
   void start_drains(Execution& e);
