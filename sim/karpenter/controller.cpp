@@ -64,9 +64,13 @@ KarpenterController::~KarpenterController() {
 // re-arms the idle timer up to the max. The close is an event of its own: an
 // observer must not call back into the cluster's mutators.
 void KarpenterController::on_pod_unschedulable(cluster::PodId pod) {
-  if (pools_.empty()) return;
   const cluster::Pod& p = cluster_.pod(pod);
-  triggers_.push_back({std::chrono::microseconds{to_us(sim_.now())}, p.namespace_ + "/" + p.name});
+  trigger(p.namespace_ + "/" + p.name);
+}
+
+void KarpenterController::trigger(std::string uid) {
+  if (pools_.empty()) return;
+  triggers_.push_back({std::chrono::microseconds{to_us(sim_.now())}, std::move(uid)});
   const k::BatchWindow w = k::batch_window(triggers_, options_.batch_idle, options_.batch_max);
   const Time close{Duration{w.close.count()}};
   sim_.cancel(batch_close_);
@@ -77,13 +81,13 @@ void KarpenterController::close_batch() {
   triggers_.clear();
   batch_close_ = {};
   const Time now = sim_.now();
-  ++batches_;
   k::ProvisioningInput in;
   // upstream schedules every pending pod, not only those that triggered.
   for (const cluster::PodId id : cluster_.unschedulable_pods()) {
     in.pods.push_back(pod_view(cluster_, id));
   }
   if (in.pods.empty()) return;
+  ++batches_;
   for (const cluster::NodeId id : cluster_.live_nodes()) {
     const cluster::Node& n = cluster_.node(id);
     if (n.stage == cluster::NodeStage::kReady) {

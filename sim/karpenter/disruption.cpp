@@ -44,7 +44,12 @@ void KarpenterController::on_pod_gone(cluster::PodId pod) {
 
 // Observers must not mutate the cluster: the executions are checked in an
 // event of their own.
-void KarpenterController::on_node_ready(cluster::NodeId /*node*/) {
+// A node turning Ready or going away changes what pending pods can fit
+// (limits freed, an in-flight claim that took other pods than planned): the
+// provisioner is triggered again while pods stay Unschedulable, as upstream
+// node events trigger it. The pod itself reports Unschedulable only once.
+void KarpenterController::on_node_ready(cluster::NodeId node) {
+  if (!cluster_.unschedulable_pods().empty()) trigger("node/" + cluster_.node(node).name);
   if (executions_.empty()) return;
   sim_.cancel(executions_check_);
   executions_check_ = sim_.schedule_in(Duration{0}, [this] { check_executions(); });

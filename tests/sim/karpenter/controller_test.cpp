@@ -123,5 +123,26 @@ TEST(KarpenterController, NodePoolLimitsRespected) {
   EXPECT_FALSE(r.records[0].message.empty());
 }
 
+// A cpu limit of 2 vCPU leaves room for one 2-vCPU node: the burst's overflow
+// beyond it stays Unschedulable. When that node turns Ready the provisioner
+// runs again (a node event) and finds the limit still exhausted.
+TEST(KarpenterController, NodeReadyTriggersAnotherDecision) {
+  scenario::Scenario s = cluster::testing::platform2();
+  s.manifests.node_pools[0].limits_milli["cpu"] = 2000;
+  Rig r(std::move(s));
+  const auto product = cluster::testing::deployment(r.cluster, "product-service");
+  r.sim.schedule_at(Time{} + 5s, [&] { r.cluster.set_replicas(product, 100); });
+  r.sim.run_until(Time{} + 300s);
+  const auto launches = r.launches();
+  ASSERT_EQ(launches.size(), 1u);
+  EXPECT_EQ(r.karpenter.batches(), 2u);
+  const cluster::Node& n = r.cluster.node(launches[0].node_id);
+  ASSERT_TRUE(n.ready);
+  EXPECT_FALSE(r.cluster.unschedulable_pods().empty());
+  const ProvisioningRecord& last = r.records.back();
+  EXPECT_EQ(last.action, ProvisioningAction::kUnschedulable);
+  EXPECT_EQ(last.at, n.ready_since + 1s);  // the idle window after the node event
+}
+
 }  // namespace
 }  // namespace ksim::karpenter

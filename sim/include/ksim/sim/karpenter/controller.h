@@ -40,6 +40,10 @@
 //   not modelled      do-not-disrupt annotations, nominations, DaemonSets,
 //                     drift
 //
+// Triggers: a pod's first Unschedulable report; a node turning Ready or
+// going away while pods are Unschedulable (the model reports a pod only once
+// per pending spell, upstream re-triggers on every pod and node event).
+//
 // Node lifecycle: launch -> registered after Options::registration (default
 // log-normal, mean 30 s, sd 8 s) -> Ready after Options::initialization
 // (default 10 s): launch-to-Ready about 35-60 s with a tail (cluster-facts
@@ -173,7 +177,7 @@ class KarpenterController : public cluster::ClusterObserver {
   [[nodiscard]] const std::vector<control::karpenter::InstanceType>& instance_types() const {
     return types_;
   }
-  /// Provisioning decisions taken (batches closed).
+  /// Provisioning decisions taken (batches closed with pods pending).
   [[nodiscard]] std::uint64_t batches() const { return batches_; }
   /// The nodes launched, in launch order.
   [[nodiscard]] const std::vector<cluster::NodeId>& launched() const { return launched_; }
@@ -183,6 +187,8 @@ class KarpenterController : public cluster::ClusterObserver {
   [[nodiscard]] control::karpenter::DisruptionInput disruption_input();
 
  private:
+  /// upstream Batcher.Trigger: opens or extends the batch window.
+  void trigger(std::string uid);
   void close_batch();
   /// The launched node, or nullopt when the claim had no offering.
   std::optional<cluster::NodeId> launch(const control::karpenter::NewNodeClaim& claim, Time now);
