@@ -146,8 +146,8 @@ struct KarpenterOptions {
   Duration batch_max = std::chrono::seconds{10};
   std::function<void(const ProvisioningRecord&)> on_provisioning;
 
-  /// Run the disruption controller (every disruption_period, first at
-  /// construction + disruption_period).
+  /// Run the disruption controller: a pass every disruption_period, the
+  /// first at construction.
   bool disruption = true;
   Duration disruption_period = control::karpenter::kDisruptionPollingPeriod;
   control::karpenter::DisruptionOptions disruption_options;
@@ -184,6 +184,7 @@ class KarpenterController : public cluster::ClusterObserver {
   /// Disruption passes run (disrupt calls, resumed ones included).
   [[nodiscard]] std::uint64_t disruption_passes() const { return passes_; }
   /// The DisruptionInput of now: what a pass reads (for tests and explain).
+  /// Like a pass, it notes the pods newly seen on each node (lastPodEventTime).
   [[nodiscard]] control::karpenter::DisruptionInput disruption_input();
 
  private:
