@@ -4,20 +4,8 @@
 set -uo pipefail
 ksim=$1
 fail=0
-expect() {  # expect CODE PATTERN ARGS...
-  local want=$1 pattern=$2
-  shift 2
-  local out rc
-  out=$("$ksim" "$@" 2>&1)
-  rc=$?
-  if [[ $rc != "$want" ]]; then
-    echo "FAIL: ksim $* exited $rc, expected $want"; echo "$out" | head -5; fail=1
-  elif [[ -n $pattern ]] && ! grep -qE -- "$pattern" <<<"$out"; then
-    echo "FAIL: ksim $* output lacks /$pattern/"; echo "$out" | head -5; fail=1
-  else
-    echo "ok: ksim $* -> $rc"
-  fi
-}
+# shellcheck source=expect.sh
+source "$(dirname "$0")/expect.sh"
 expect 0 'Subcommands:'               --help
 expect 0 '--duration'                 run --help
 expect 0 '^[0-9]+\.[0-9]+\.[0-9]+'    --version

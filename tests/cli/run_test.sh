@@ -13,20 +13,8 @@ check() {  # check DESCRIPTION COMMAND...
   shift
   if "$@"; then echo "ok: $what"; else echo "FAIL: $what"; fail=1; fi
 }
-expect() {  # expect CODE PATTERN ARGS...
-  local want=$1 pattern=$2
-  shift 2
-  local out rc
-  out=$("$ksim" "$@" 2>&1)
-  rc=$?
-  if [[ $rc != "$want" ]]; then
-    echo "FAIL: ksim $* exited $rc, expected $want"; echo "$out" | head -5; fail=1
-  elif [[ -n $pattern ]] && ! grep -qE -- "$pattern" <<<"$out"; then
-    echo "FAIL: ksim $* output lacks /$pattern/"; echo "$out" | head -5; fail=1
-  else
-    echo "ok: ksim $* -> $rc"
-  fi
-}
+# shellcheck source=expect.sh
+source "$(dirname "$0")/expect.sh"
 
 expect 0 '--seed'                 run --help
 expect 2 'scenario is required'   run
