@@ -152,6 +152,19 @@ void KarpenterController::record(DisruptionStage stage, const k::DisruptionComma
 }
 
 void KarpenterController::disruption_pass(std::optional<k::DisruptionMethod> resume_after) {
+  // No Karpenter node, nothing to disrupt or expire: skip building the
+  // snapshot (a pass over a cluster of managed nodes only costs nothing).
+  bool any = false;
+  for (const cluster::NodeId id : cluster_.live_nodes()) {
+    if (is_karpenter_node(cluster_.node(id))) {
+      any = true;
+      break;
+    }
+  }
+  if (!any) {
+    ++passes_;
+    return;
+  }
   k::DisruptionInput in = disruption_input();
   if (!resume_after) expire(in);
   in.resume_after = resume_after;

@@ -11,6 +11,8 @@
 #include "ksim/sim/autoscaling/hpa_controller.h"
 #include "ksim/sim/autoscaling/metrics_server.h"
 #include "ksim/sim/cluster/cluster.h"
+#include "ksim/sim/karpenter/controller.h"
+#include "ksim/sim/karpenter/cost.h"
 #include "ksim/sim/kernel/simulator.h"
 #include "ksim/sim/traffic/traffic.h"
 
@@ -197,6 +199,33 @@ std::expected<RunSummary, std::vector<std::string>> run_scenario(const scenario:
     d.final_replicas = r.desired_replicas;
   };
   autoscaling::HpaController hpa(sim, cluster, metrics, sc, hopt);
+
+  // Node autoscaling: Karpenter when the manifests hold NodePools; what the
+  // nodes cost, always (the catalog's prices).
+  karpenter::CostMeter cost(cluster, sc);
+  std::optional<karpenter::KarpenterController> karpenter_controller;
+  if (!sc.manifests.node_pools.empty()) {
+    karpenter::KarpenterOptions kopt;
+    kopt.on_provisioning = [&](const karpenter::ProvisioningRecord& r) {
+      rec.drain_events();
+      if (r.action == karpenter::ProvisioningAction::kLaunched) ++s.nodeclaims_launched;
+      if (trace != nullptr) {
+        trace->event(r.at, "NodeClaim", r.nodepool, std::string(karpenter::action_name(r.action)),
+                     r.action == karpenter::ProvisioningAction::kLaunched ? "Normal" : "Warning",
+                     r.message);
+      }
+    };
+    kopt.on_disruption = [&](const karpenter::DisruptionRecord& r) {
+      rec.drain_events();
+      if (r.stage == karpenter::DisruptionStage::kExecuted) ++s.disruptions_executed;
+      if (trace != nullptr) {
+        trace->event(r.at, "NodePool", r.nodepools.empty() ? std::string{} : r.nodepools.front(),
+                     std::string(karpenter::stage_name(r.stage)), "Normal",
+                     r.message + (r.reason.empty() ? "" : " (" + r.reason + ")"));
+      }
+    };
+    karpenter_controller.emplace(sim, cluster, sc, std::move(kopt));
+  }
   traffic.set_window_callback([&rec](Time start, std::span<const traffic::EntryRoute> routes) {
     rec.on_window(start, routes);
   });
@@ -226,6 +255,12 @@ std::expected<RunSummary, std::vector<std::string>> run_scenario(const scenario:
   s.in_flight_at_end = traffic.in_flight();
   s.table_throttles = traffic.table_throttles();
   s.nodes = cluster.nodes().size();
+  const karpenter::CostReport bill = cost.report(sim.now());
+  s.cost_dollars = bill.total_dollars;
+  s.cost_by_owner = bill.by_owner;
+  for (const karpenter::NodeCost& n : bill.nodes) {
+    if (!n.priced) s.unpriced_nodes.push_back(n.name + " (" + n.instance_type + ")");
+  }
   for (const traffic::EntryRoute& r : traffic.routes()) {
     traffic::RouteCounters all = r.total;
     all.merge(r.window);
@@ -256,17 +291,6 @@ std::expected<RunSummary, std::vector<std::string>> run_scenario(const scenario:
                              n.name + " (" + n.source.file + ":" + std::to_string(n.source.line) +
                              ")");
   }
-  // Read and checked, but no node autoscaler runs in `ksim run` yet.
-  for (const manifest::NodePool& n : sc.manifests.node_pools) {
-    s.not_modelled.push_back("NodePool " + n.meta.name + " (" + n.source.file + ":" +
-                             std::to_string(n.source.line) +
-                             "): read, but Karpenter does not run in ksim run yet");
-  }
-  for (const manifest::EC2NodeClass& n : sc.manifests.ec2_node_classes) {
-    s.not_modelled.push_back("EC2NodeClass " + n.meta.name + " (" + n.source.file + ":" +
-                             std::to_string(n.source.line) +
-                             "): read, but Karpenter does not run in ksim run yet");
-  }
   for (const autoscaling::UnmodelledHpa& u : hpa.not_modelled()) {
     s.not_modelled.push_back("HorizontalPodAutoscaler " + u.hpa + " -> " + u.target + ": " +
                              u.reason);
@@ -274,6 +298,7 @@ std::expected<RunSummary, std::vector<std::string>> run_scenario(const scenario:
   if (trace != nullptr) {
     trace->write_meta("arrivals", std::to_string(s.arrivals));
     trace->write_meta("events_fired", std::to_string(s.events_fired));
+    trace->write_meta("cost_dollars", std::to_string(s.cost_dollars));
   }
   return s;
 }

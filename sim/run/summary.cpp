@@ -67,6 +67,21 @@ std::string format_summary(const RunSummary& s, double wall_seconds) {
       "\n{} HPA syncs, {} scale events; {} nodes; {} table calls throttled; {} "
       "requests in flight at the end\n",
       s.hpa_syncs, s.scale_events.size(), s.nodes, s.table_throttles, s.in_flight_at_end);
+  const double per_million =
+      s.arrivals == 0 ? 0 : s.cost_dollars / (static_cast<double>(s.arrivals) / 1e6);
+  out += fmt::format("nodes cost ${:.2f} (${:.3f} per 1M requests):", s.cost_dollars, per_million);
+  for (const auto& [owner, dollars] : s.cost_by_owner) {
+    out += fmt::format(" {} ${:.2f}", owner, dollars);
+  }
+  out += "\n";
+  if (!s.unpriced_nodes.empty()) {
+    out += fmt::format("  {} node(s) not in the instance catalog, counted $0\n",
+                       s.unpriced_nodes.size());
+  }
+  if (s.nodeclaims_launched + s.disruptions_executed > 0) {
+    out += fmt::format("Karpenter: {} NodeClaim(s) launched, {} disruption command(s) executed\n",
+                       s.nodeclaims_launched, s.disruptions_executed);
+  }
   out +=
       "(latency percentiles are of the 200s; 404 no route, 500 a call or table call failed, "
       "502 the pod stopped, 503 no ready endpoint, 504 the client's timeout)\n";

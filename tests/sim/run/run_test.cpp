@@ -48,7 +48,14 @@ TEST(Run, Platform1LoadTestScalesUpAndDown) {
   }
   EXPECT_FALSE(s->scale_events.empty());
   EXPECT_EQ(s->hpa_syncs, 2u * (50 * 60 / 15 + 1));  // two HPAs, every 15 s from 0 to 50 min
+  // 3 m5.large of the managed group for 50 minutes at us-east-1's on-demand
+  // $0.096/h (the shipped catalog).
+  EXPECT_NEAR(s->cost_dollars, 3 * 0.096 * 50.0 / 60.0, 1e-9);
+  EXPECT_NEAR(s->cost_by_owner.at("nodegroup/managed"), s->cost_dollars, 1e-12);
+  EXPECT_TRUE(s->unpriced_nodes.empty());
+  EXPECT_EQ(s->nodeclaims_launched, 0u);  // no NodePool in platform 1
   const std::string text = format_summary(*s);
+  EXPECT_NE(text.find("nodes cost $0.24"), std::string::npos);
   EXPECT_NE(text.find("GET /api/items"), std::string::npos);
 
   // The trace: metadata, the series of each kind, route windows every 10 s,

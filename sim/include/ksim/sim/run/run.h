@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <expected>
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -65,6 +66,15 @@ struct RunSummary {
   std::uint64_t hpa_syncs = 0;
   std::uint64_t table_throttles = 0;
   std::uint64_t nodes = 0;
+  /// What the nodes cost (node-seconds x the catalog's price), in total and
+  /// per owner ("nodegroup/<name>", "nodepool/<name>"); nodes the catalog
+  /// cannot price ("name (type)") count 0.
+  double cost_dollars = 0;
+  std::map<std::string, double> cost_by_owner;
+  std::vector<std::string> unpriced_nodes;
+  /// Karpenter: NodeClaims launched, disruption commands executed.
+  std::uint64_t nodeclaims_launched = 0;
+  std::uint64_t disruptions_executed = 0;
   std::vector<RouteSummary> routes;
   std::vector<DeploymentSummary> deployments;
   std::vector<ScaleEvent> scale_events;
