@@ -3,8 +3,10 @@
 #include "ksim/sim/run/run.h"
 
 #include <algorithm>
+#include <array>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <optional>
 
 #include "ksim/control/scheduler/resources.h"
 #include "ksim/sim/autoscaling/cpu_source.h"
@@ -43,12 +45,20 @@ class Recorder {
 
   void on_window(Time start, std::span<const traffic::EntryRoute> routes) {
     if (w_ == nullptr) return;
-    for (const traffic::EntryRoute& r : routes) {
+    const double secs = static_cast<double>(window_.count()) / 1e6;
+    if (route_series_.size() != routes.size()) {
+      route_series_.clear();
+      for (const traffic::EntryRoute& r : routes) {
+        route_series_.push_back({w_->series("route", r.name, "rps", "1/s"),
+                                 w_->series("route", r.name, "errors", "1/s")});
+      }
+    }
+    for (std::size_t i = 0; i < routes.size(); ++i) {
+      const traffic::EntryRoute& r = routes[i];
       w_->route_window(start, window_, r.name, static_cast<std::int64_t>(r.window.requests),
                        static_cast<std::int64_t>(r.window.errors()), r.window.latency);
-      const double secs = static_cast<double>(window_.count()) / 1e6;
-      sample("route", r.name, "rps", "1/s", static_cast<double>(r.window.requests) / secs);
-      sample("route", r.name, "errors", "1/s", static_cast<double>(r.window.errors()) / secs);
+      w_->sample(route_series_[i][0], sim_.now(), static_cast<double>(r.window.requests) / secs);
+      w_->sample(route_series_[i][1], sim_.now(), static_cast<double>(r.window.errors()) / secs);
     }
     sample_cluster();
     drain_events();
@@ -56,21 +66,37 @@ class Recorder {
 
   void sample_cluster() {
     const Time now = sim_.now();
+    // Series ids are kept per Deployment and per pod (by index): a window
+    // samples every pod, so no name is built or looked up per sample.
     for (std::size_t i = 0; i < cluster_.deployments().size(); ++i) {
       const auto id = cluster::id_at<cluster::DeploymentId>(i);
       const cluster::Deployment& d = cluster_.deployment(id);
-      const std::string name = d.namespace_ + "/" + d.name;
-      sample("deployment", name, "desired_replicas", "replicas", d.replicas);
-      sample("deployment", name, "current_replicas", "replicas",
-             static_cast<double>(cluster_.active_pods(id).size()));
-      sample("deployment", name, "ready_replicas", "replicas", cluster_.ready_replicas(id));
+      if (deployment_series_.size() <= i) {
+        const std::string name = d.namespace_ + "/" + d.name;
+        deployment_series_.push_back(
+            {w_->series("deployment", name, "desired_replicas", "replicas"),
+             w_->series("deployment", name, "current_replicas", "replicas"),
+             w_->series("deployment", name, "ready_replicas", "replicas")});
+      }
+      const auto& ds = deployment_series_[i];
+      w_->sample(ds[0], now, d.replicas);
+      w_->sample(ds[1], now, static_cast<double>(cluster_.active_pods(id).size()));
+      w_->sample(ds[2], now, cluster_.ready_replicas(id));
       for (const cluster::PodId p : cluster_.active_pods(id)) {
+        const std::size_t k = index_of(p);
+        if (pod_series_.size() <= k) {
+          pod_series_.resize(k + 1);
+          last_cpu_ns_.resize(k + 1, 0);
+        }
+        if (!pod_series_[k]) {
+          const cluster::Pod& pod = cluster_.pod(p);
+          pod_series_[k] = w_->series("pod", pod.namespace_ + "/" + pod.name, "cpu", "cores");
+        }
         const std::uint64_t ns = traffic_.cpu_used_ns(p, now);
-        std::uint64_t& last = last_cpu_ns_[index_of(p)];
-        const cluster::Pod& pod = cluster_.pod(p);
-        sample("pod", pod.namespace_ + "/" + pod.name, "cpu", "cores",
-               static_cast<double>(ns - last) / static_cast<double>(window_.count() * 1000));
-        last = ns;
+        w_->sample(*pod_series_[k], now,
+                   static_cast<double>(ns - last_cpu_ns_[k]) /
+                       static_cast<double>(window_.count() * 1000));
+        last_cpu_ns_[k] = ns;
       }
     }
     const auto& nodes = cluster_.scheduler_nodes();
@@ -145,7 +171,10 @@ class Recorder {
   Duration window_;
   std::size_t drained_ = 0;
   std::map<std::string, trace::SeriesId> series_;
-  std::map<std::size_t, std::uint64_t> last_cpu_ns_;
+  std::vector<std::uint64_t> last_cpu_ns_;                  // by pod index
+  std::vector<std::optional<trace::SeriesId>> pod_series_;  // by pod index
+  std::vector<std::array<trace::SeriesId, 3>> deployment_series_;
+  std::vector<std::array<trace::SeriesId, 2>> route_series_;
 };
 
 }  // namespace
