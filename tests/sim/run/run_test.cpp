@@ -92,6 +92,24 @@ TEST(Run, Platform1LoadTestScalesUpAndDown) {
   fs::remove(file);
 }
 
+// scenarios/karpenter-burst.yaml: the burst needs more than the two managed
+// nodes, Karpenter launches NodeClaims, and after the burst (and the HPA's
+// scale-down) it consolidates them; both cost.
+TEST(Run, KarpenterBurstLaunchesThenConsolidates) {
+  auto sc =
+      scenario::load_scenario(fs::path(KSIM_SOURCE_DIR) / "scenarios" / "karpenter-burst.yaml");
+  ASSERT_TRUE(sc.has_value());
+  const auto s = run_scenario(*sc, {}, nullptr);
+  ASSERT_TRUE(s.has_value());
+  EXPECT_GT(s->nodeclaims_launched, 0u);
+  EXPECT_GT(s->disruptions_executed, 0u);
+  ASSERT_EQ(s->deployments.size(), 1u);
+  EXPECT_GT(s->deployments[0].peak, 8);  // more than two m7g.large hold at 500m each
+  EXPECT_EQ(s->deployments[0].final_replicas, 2);
+  EXPECT_GT(s->cost_by_owner.at("nodepool/default"), 0.0);
+  EXPECT_GT(s->cost_by_owner.at("nodegroup/managed-arm64"), 0.0);
+}
+
 // Options replace the scenario's seed and duration.
 TEST(Run, SeedAndDurationOptions) {
   RunOptions o;
