@@ -107,7 +107,11 @@ class Recorder {
              static_cast<double>(n.allocatable_cpu_milli) / 1000);
     }
     sample("cluster", "", "nodes", "nodes", static_cast<double>(nodes.size()));
+    if (cost_ != nullptr) sample("cluster", "", "cost", "$", cost_->cost_so_far(now));
   }
+
+  /// The cost meter whose running total is sampled every window.
+  void set_cost(const karpenter::CostMeter* cost) { cost_ = cost; }
 
   void drain_events() {
     if (w_ == nullptr) return;
@@ -171,6 +175,7 @@ class Recorder {
   Duration window_;
   std::size_t drained_ = 0;
   std::map<std::string, trace::SeriesId> series_;
+  const karpenter::CostMeter* cost_ = nullptr;
   std::vector<std::uint64_t> last_cpu_ns_;                  // by pod index
   std::vector<std::optional<trace::SeriesId>> pod_series_;  // by pod index
   std::vector<std::array<trace::SeriesId, 3>> deployment_series_;
@@ -232,6 +237,7 @@ std::expected<RunSummary, std::vector<std::string>> run_scenario(const scenario:
   // Node autoscaling: Karpenter when the manifests hold NodePools; what the
   // nodes cost, always (the catalog's prices).
   karpenter::CostMeter cost(cluster, sc);
+  rec.set_cost(&cost);
   std::optional<karpenter::KarpenterController> karpenter_controller;
   if (!sc.manifests.node_pools.empty()) {
     karpenter::KarpenterOptions kopt;

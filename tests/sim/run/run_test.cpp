@@ -74,6 +74,18 @@ TEST(Run, Platform1LoadTestScalesUpAndDown) {
   const auto windows = t->route_windows();
   ASSERT_TRUE(windows.has_value());
   EXPECT_EQ(windows->size(), 2u * (50 * 60 / 10));  // two routes, 300 windows
+  // The cost so far, sampled every window, ends at the summary's total.
+  bool found_cost = false;
+  for (const auto& si : *series) {
+    if (si.kind != "cluster" || si.metric != "cost") continue;
+    found_cost = true;
+    const auto cost = t->samples(si.id);
+    ASSERT_TRUE(cost.has_value());
+    ASSERT_EQ(cost->size(), 300u);
+    EXPECT_NEAR(cost->back().value, s->cost_dollars, 1e-9);
+    EXPECT_NEAR(cost->front().value, 3 * 0.096 * 10.0 / 3600, 1e-9);  // after 10 s
+  }
+  EXPECT_TRUE(found_cost);
   std::int64_t windowed = 0;
   for (const auto& rw : *windows) windowed += rw.requests;
   EXPECT_EQ(static_cast<std::uint64_t>(windowed) + s->in_flight_at_end, s->arrivals);
