@@ -143,7 +143,6 @@ class Recorder {
     };
     if (r.limit) details["limit"] = static_cast<int>(*r.limit);
     if (r.error) details["error"] = *r.error;
-    const std::string message = r.explanation.empty() ? std::string{} : r.explanation.back();
     w_->event(r.time, "HorizontalPodAutoscaler", r.hpa, "Sync", "Normal",
               "desired " + std::to_string(r.desired_replicas) + " (was " +
                   std::to_string(r.current_replicas) + "): " + decision_reason(r.reason),
@@ -152,7 +151,6 @@ class Recorder {
       w_->event(r.time, "HorizontalPodAutoscaler", r.hpa, e.reason,
                 e.warning ? "Warning" : "Normal", e.message);
     }
-    (void)message;
   }
 
  private:

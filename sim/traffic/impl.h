@@ -130,9 +130,7 @@ struct Traffic::Impl {
   Simulator& sim;
   cluster::Cluster& cluster;
   TrafficOptions options;  // with every optional set (from the scenario)
-  std::uint64_t seed = 1;
   scenario::KubeProxyMode proxy_mode = scenario::KubeProxyMode::kIptables;
-  scenario::Load load;
   // Copies of what the plans point into (the Scenario need not outlive us).
   std::vector<scenario::ServiceBehavior> specs;
   std::unordered_map<std::string, double> cpu_limits;  // "ns/name" of a Deployment -> cores

@@ -199,9 +199,7 @@ std::expected<std::unique_ptr<Traffic>, std::vector<std::string>> Traffic::creat
   if (!options.request_timeout) m.options.request_timeout = sc.timings.request_timeout;
   if (!options.max_idle_per_host) m.options.max_idle_per_host = sc.timings.max_idle_conns_per_host;
   if (!options.idle_timeout) m.options.idle_timeout = sc.timings.idle_conn_timeout;
-  m.seed = sc.seed;
   m.proxy_mode = sc.timings.kube_proxy_mode;
-  m.load = sc.load;
   m.specs = sc.services;
   // The first container serves; its limit in millicores sets the CFS quota.
   const auto add_limit = [&m](const std::string& key, const manifest::PodTemplate& t) {
@@ -369,7 +367,6 @@ std::expected<std::unique_ptr<Traffic>, std::vector<std::string>> Traffic::creat
   std::optional<ing::RoutingTable> table;
   std::string host = sc.load.target.host;
   std::uint32_t entry_service = kNone;
-  EntryBalance balance = EntryBalance::kNewConnection;
   std::string entry_ns = sc.load.target.namespace_;
   if (sc.load.target.kind == scenario::LoadTarget::Kind::kService) {
     if (const auto s = service_index(entry_ns, sc.load.target.name)) {
@@ -464,7 +461,6 @@ std::expected<std::unique_ptr<Traffic>, std::vector<std::string>> Traffic::creat
     m.routes.push_back(EntryRoute{route_name(rw.method, rw.path), {}, {}});
     m.weights.push_back(rw.weight);
   }
-  (void)balance;
   if (!errors.empty()) return std::unexpected(std::move(errors));
   if (!m.weights.empty()) m.mix.emplace(m.weights);
   m.arrivals.emplace(sc.load, streams.stream("traffic/arrivals"), sim.now());

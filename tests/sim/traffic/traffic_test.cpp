@@ -54,13 +54,13 @@ const std::string kChain =
     "    routes:\n"
     "      - {method: GET, path: /backend/**, cpu: 20ms}\n";
 
-// From 20 s on (every endpoint visible by 12 s: two pods share a node and
-// its serialized image pulls), `rps` evenly spaced for `seconds`.
-std::string ingress_load(double rps, int seconds, const std::string& path = "/api/items") {
-  return "  target: {ingress: api-platform/api-platform, host: api.example.com}\n"
-         "  arrivals: deterministic\n"
-         "  routes: [{method: GET, path: " +
-         path +
+// A `load:` body: `target`, then from 20 s on (every endpoint visible by
+// 12 s: two pods share a node and its serialized image pulls) GET `path` at
+// `rps`, evenly spaced, for `seconds`.
+std::string load_from_20s(const std::string& target, double rps, int seconds,
+                          const std::string& path) {
+  return "  target: " + target +
+         "\n  arrivals: deterministic\n  routes: [{method: GET, path: " + path +
          "}]\n"
          "  phases:\n"
          "    - {shape: constant, rps: 0, duration: 20s}\n"
@@ -68,18 +68,14 @@ std::string ingress_load(double rps, int seconds, const std::string& path = "/ap
          std::to_string(rps) + ", duration: " + std::to_string(seconds) + "s}\n";
 }
 
+std::string ingress_load(double rps, int seconds, const std::string& path = "/api/items") {
+  return load_from_20s("{ingress: api-platform/api-platform, host: api.example.com}", rps, seconds,
+                       path);
+}
+
 std::string service_load(const std::string& service, double rps, int seconds,
                          const std::string& path = "/backend/items") {
-  return "  target: {service: api-platform/" + service +
-         "}\n"
-         "  arrivals: deterministic\n"
-         "  routes: [{method: GET, path: " +
-         path +
-         "}]\n"
-         "  phases:\n"
-         "    - {shape: constant, rps: 0, duration: 20s}\n"
-         "    - {shape: constant, rps: " +
-         std::to_string(rps) + ", duration: " + std::to_string(seconds) + "s}\n";
+  return load_from_20s("{service: api-platform/" + service + "}", rps, seconds, path);
 }
 
 struct Platform {
