@@ -65,15 +65,20 @@ NodeId Cluster::create_node(std::size_t group) {
   NodeAddress a = allocate_address(zone);
   Node n;
   n.name = a.name;
-  n.group = g.name;
+  // A `nodePool:` group's nodes are Karpenter's (the scenario gave them the
+  // NodePool's labels and taints), not a managed group's.
+  if (g.node_pool.empty()) {
+    n.group = g.name;
+  } else {
+    n.node_pool = g.node_pool;
+  }
   n.zone = a.zone;
   n.ip = a.ip;
   n.allocatable = g.allocatable;
   n.capacity = g.capacity;
   n.instance_type = g.instance_type;
-  // EKS labels a managed group's nodes eks.amazonaws.com/capacityType.
-  const auto ct = g.labels.find("eks.amazonaws.com/capacityType");
-  if (ct != g.labels.end() && ct->second == "SPOT") n.capacity_type = CapacityType::kSpot;
+  n.capacity_type = g.capacity_type == scenario::CapacityType::kSpot ? CapacityType::kSpot
+                                                                      : CapacityType::kOnDemand;
   n.taints = g.taints;
   n.stage = NodeStage::kReady;
   n.ready = true;

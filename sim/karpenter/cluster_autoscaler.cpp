@@ -21,10 +21,13 @@ ClusterAutoscalerController::ClusterAutoscalerController(Simulator& sim, cluster
     : sim_(sim),
       cluster_(cluster),
       options_(std::move(options)),
-      groups_(scenario.node_groups),
       launch_rng_(RandomStreams(scenario.seed).stream("cluster-autoscaler/launch")) {
   KSIM_CHECK(options_.scan_interval.count() > 0,
              "ClusterAutoscalerController: the scan interval must be positive");
+  // The managed node groups (a `nodePool:` group's nodes are Karpenter's).
+  for (const scenario::NodeGroup& g : scenario.node_groups) {
+    if (g.node_pool.empty()) groups_.push_back(g);
+  }
   // The group's nodes at the start took zones[i % size] for i < count.
   for (const scenario::NodeGroup& g : groups_)
     next_zone_.push_back(static_cast<std::size_t>(g.count));
@@ -140,8 +143,7 @@ void ClusterAutoscalerController::scale_up(const ca::ScaleUp& up) {
     if (!g.zones.empty()) l.zone = g.zones[next_zone_[gi]++ % g.zones.size()];
     l.arch = g.arch;
     l.node_group = g.name;
-    const auto ct = g.labels.find("eks.amazonaws.com/capacityType");
-    if (ct != g.labels.end() && ct->second == "SPOT")
+    if (g.capacity_type == scenario::CapacityType::kSpot)
       l.capacity_type = cluster::CapacityType::kSpot;
     l.labels = g.labels;
     l.taints = g.taints;

@@ -178,24 +178,7 @@ std::vector<k::InstanceType> instance_types(const scenario::InstanceCatalog& c,
     const scenario::Resources capacity = scenario::eks_capacity(t);
     it.capacity = to_control(capacity);
     it.allocatable = to_control(scenario::eks_allocatable(capacity));
-    // "m7g.large": family "m7g", category the leading letters, generation the
-    // digits after them, size after the dot.
-    const std::size_t dot = t.name.find('.');
-    const std::string family = t.name.substr(0, dot);
-    std::size_t i = 0;
-    while (i < family.size() && std::isalpha(static_cast<unsigned char>(family[i])) != 0) ++i;
-    std::size_t j = i;
-    while (j < family.size() && std::isdigit(static_cast<unsigned char>(family[j])) != 0) ++j;
-    it.labels = {{std::string(k::kLabelArch), t.arch},
-                 {std::string(k::kLabelOs), "linux"},
-                 {std::string(k::kLabelInstanceFamily), family},
-                 {std::string(k::kLabelInstanceCategory), family.substr(0, i)},
-                 {std::string(k::kLabelInstanceGeneration), family.substr(i, j - i)},
-                 {std::string(k::kLabelInstanceCpu), std::to_string(t.vcpus)},
-                 {std::string(k::kLabelInstanceMemory), std::to_string(t.memory_mib)}};
-    if (dot != std::string::npos) {
-      it.labels[std::string(k::kLabelInstanceSize)] = t.name.substr(dot + 1);
-    }
+    it.labels = scenario::karpenter_instance_labels(t);
     out.push_back(std::move(it));
   }
   return out;

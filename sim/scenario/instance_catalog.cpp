@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "ksim/control/karpenter/requirements.h"
 #include "ksim/sim/scenario/node_group.h"
 
 namespace ksim::scenario {
@@ -107,6 +108,27 @@ Resources eks_allocatable(const Resources& capacity) {
       .memory_bytes = std::max<std::int64_t>(0, capacity.memory_bytes - reserved_mib * kMiB),
       .pods = capacity.pods,
   };
+}
+
+manifest::LabelMap karpenter_instance_labels(const InstanceType& type) {
+  namespace k = control::karpenter;
+  // "m7g.large": family "m7g", category the leading letters, generation the
+  // digits after them, size after the dot.
+  const std::size_t dot = type.name.find('.');
+  const std::string family = type.name.substr(0, dot);
+  std::size_t i = 0;
+  while (i < family.size() && std::isalpha(static_cast<unsigned char>(family[i])) != 0) ++i;
+  std::size_t j = i;
+  while (j < family.size() && std::isdigit(static_cast<unsigned char>(family[j])) != 0) ++j;
+  manifest::LabelMap out = {{std::string(k::kLabelArch), type.arch},
+                            {std::string(k::kLabelOs), "linux"},
+                            {std::string(k::kLabelInstanceFamily), family},
+                            {std::string(k::kLabelInstanceCategory), family.substr(0, i)},
+                            {std::string(k::kLabelInstanceGeneration), family.substr(i, j - i)},
+                            {std::string(k::kLabelInstanceCpu), std::to_string(type.vcpus)},
+                            {std::string(k::kLabelInstanceMemory), std::to_string(type.memory_mib)}};
+  if (dot != std::string::npos) out[std::string(k::kLabelInstanceSize)] = type.name.substr(dot + 1);
+  return out;
 }
 
 }  // namespace ksim::scenario

@@ -1,5 +1,6 @@
 // nodeGroups: instance type, count or bounds, zones, arch, capacity and
 // allocatable (given, or derived the way EKS computes it), labels, taints.
+#include <algorithm>
 #include <map>
 #include <set>
 
@@ -114,7 +115,7 @@ NodeGroup read_node_group(const Field& f, const InstanceCatalog& catalog) {
   g.line = f.line();
   if (!f.expect_map()) return g;
   check_known_keys(f, {"name", "instanceType", "count", "min", "max", "zones", "arch", "capacity",
-                       "allocatable", "labels", "taints"});
+                       "allocatable", "labels", "taints", "capacityType", "nodePool"});
   if (f.require("name")) set_str(f, "name", g.name);
   if (f.require("instanceType")) set_str(f, "instanceType", g.instance_type);
   read_counts(f, g);
@@ -130,6 +131,22 @@ NodeGroup read_node_group(const Field& f, const InstanceCatalog& catalog) {
   read_sizes(f, type, g);
   if (auto l = f.get("labels")) g.labels = l->string_map();
   if (auto t = f.get("taints")) g.taints = read_taints(*t);
+  const auto eks_ct = g.labels.find("eks.amazonaws.com/capacityType");
+  if (eks_ct != g.labels.end() && eks_ct->second == "SPOT") g.capacity_type = CapacityType::kSpot;
+  if (auto ct = one_of(f, "capacityType", {"on-demand", "spot"})) {
+    const CapacityType written = *ct == "spot" ? CapacityType::kSpot : CapacityType::kOnDemand;
+    if (eks_ct != g.labels.end() && written != g.capacity_type) {
+      fail_child_value(f, "capacityType",
+                       "'" + *ct + "' disagrees with the label eks.amazonaws.com/capacityType: " +
+                           eks_ct->second);
+    }
+    g.capacity_type = written;
+  }
+  set_str(f, "nodePool", g.node_pool);
+  if (!g.node_pool.empty() && (f.get("min") || f.get("max"))) {
+    fail_child_value(f, f.get("min") ? "min" : "max",
+                     "a NodePool's nodes take only `count` (Karpenter sizes the pool)");
+  }
   return g;
 }
 
@@ -146,6 +163,45 @@ std::vector<NodeGroup> read_node_groups(const Field& f, const InstanceCatalog& c
     }
   }
   return out;
+}
+
+void resolve_node_pools(const Field& f, std::vector<NodeGroup>& groups,
+                        const manifest::ManifestSet& manifests, const InstanceCatalog& catalog) {
+  const std::vector<Field> items = f.items();
+  for (std::size_t i = 0; i < groups.size() && i < items.size(); ++i) {
+    NodeGroup& g = groups[i];
+    if (g.node_pool.empty()) continue;
+    const auto pool = std::find_if(
+        manifests.node_pools.begin(), manifests.node_pools.end(),
+        [&](const manifest::NodePool& p) { return p.meta.name == g.node_pool; });
+    if (pool == manifests.node_pools.end()) {
+      fail_child_value(items[i], "nodePool", "no NodePool '" + g.node_pool + "' in the manifests");
+      continue;
+    }
+    const InstanceType* type = catalog.find(g.instance_type);
+    if (type == nullptr) {
+      fail_child_value(items[i], "instanceType",
+                       "Karpenter launches only catalog types; '" + g.instance_type +
+                           "' is not in the instance catalog");
+      continue;
+    }
+    // What Karpenter writes on a NodeClaim's node: the template's labels, the
+    // instance type's, its own (the node group's extra labels last, as given).
+    manifest::LabelMap labels = pool->template_labels;
+    for (const auto& [k, v] : karpenter_instance_labels(*type)) labels[k] = v;
+    labels["karpenter.sh/nodepool"] = g.node_pool;
+    labels["karpenter.sh/capacity-type"] = std::string(to_string(g.capacity_type));
+    labels["karpenter.sh/registered"] = "true";
+    labels["karpenter.sh/initialized"] = "true";
+    for (const auto& [k, v] : g.labels) labels[k] = v;
+    g.labels = std::move(labels);
+    std::vector<Taint> taints;
+    for (const manifest::NodeTaint& t : pool->taints) taints.push_back({t.key, t.value, t.effect});
+    for (const Taint& t : g.taints) {
+      if (std::find(taints.begin(), taints.end(), t) == taints.end()) taints.push_back(t);
+    }
+    g.taints = std::move(taints);
+  }
 }
 
 std::string resolve_region(const Field& root, const std::vector<NodeGroup>& groups) {

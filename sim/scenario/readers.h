@@ -89,6 +89,11 @@ std::string check_named(const Field& f, const std::vector<T>& objects, std::stri
 
 // node_group_reader.cpp: instance types are looked up in `catalog`.
 std::vector<NodeGroup> read_node_groups(const Field& f, const InstanceCatalog& catalog);
+/// Gives the `nodePool:` groups their NodePool's labels and taints and
+/// Karpenter's instance labels; checks the pool exists and the type is in the
+/// catalog. `f` is the nodeGroups list `groups` was read from.
+void resolve_node_pools(const Field& f, std::vector<NodeGroup>& groups,
+                        const manifest::ManifestSet& manifests, const InstanceCatalog& catalog);
 /// `region:` when given (checked against the node groups' zones), else the
 /// region the zones name; errors at `root`'s fields.
 std::string resolve_region(const Field& root, const std::vector<NodeGroup>& groups);
@@ -101,5 +106,11 @@ Load read_load(const Field& f, const Context& ctx);
 void read_replay_csv(Replay& replay, const std::string& field, std::vector<LoadError>& errors);
 // timings_reader.cpp
 Timings read_timings(const Field& f);
+// node_autoscaling_reader.cpp
+NodeAutoscaling read_node_autoscaling(const Field& f);
+std::vector<Fault> read_faults(const Field& f);
+/// The autoscaler chosen has something to scale; faults name existing
+/// NodePools, node groups and catalog types and fall within the run.
+void check_node_autoscaling(const Field& root, const Scenario& s);
 
 }  // namespace ksim::scenario::detail

@@ -81,7 +81,8 @@ void read_root(const Field& root, const fs::path& base, Scenario& s,
   manifest::yaml::check_duplicate_keys(root);
   detail::check_known_keys(
       root, {"name", "description", "manifests", "region", "instanceCatalog", "nodeGroups",
-             "services", "load", "timings", "duration", "seed", "expect"});
+             "services", "load", "timings", "nodeAutoscaling", "faults", "duration", "seed",
+             "expect"});
   detail::set_str(root, "name", s.name);
   detail::set_str(root, "description", s.description);
   const bool manifests_ok = read_manifests(root, base, s, other);
@@ -89,12 +90,16 @@ void read_root(const Field& root, const fs::path& base, Scenario& s,
   read_catalog(root, base, s, other);
   if (auto g = root.require("nodeGroups")) {
     s.node_groups = detail::read_node_groups(*g, s.catalog);
+    if (manifests_ok) detail::resolve_node_pools(*g, s.node_groups, s.manifests, s.catalog);
   }
   s.region = detail::resolve_region(root, s.node_groups);
   if (auto sv = root.get("services")) s.services = detail::read_services(*sv, ctx);
   if (auto l = root.require("load")) s.load = detail::read_load(*l, ctx);
   if (auto t = root.get("timings")) s.timings = detail::read_timings(*t);
+  if (auto n = root.get("nodeAutoscaling")) s.node_autoscaling = detail::read_node_autoscaling(*n);
+  if (auto f = root.get("faults")) s.faults = detail::read_faults(*f);
   read_run(root, s);
+  if (manifests_ok) detail::check_node_autoscaling(root, s);
 }
 
 ScenarioResult parse(std::string_view text, const std::string& file, const fs::path& base) {

@@ -104,7 +104,7 @@ TEST(NodeGroupReader, Errors) {
   EXPECT_EQ(errors[8], "x.yaml:13: nodeGroups[2].capacity.memory: invalid quantity 'lots'");
   EXPECT_EQ(errors[9],
             "x.yaml:14: nodeGroups[2].zone: unknown field (known: name, instanceType, count, min, "
-            "max, zones, arch, capacity, allocatable, labels, taints)");
+            "max, zones, arch, capacity, allocatable, labels, taints, capacityType, nodePool)");
 }
 
 TEST(NodeGroupReader, CountOrBoundsRequired) {

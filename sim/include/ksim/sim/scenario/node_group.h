@@ -53,6 +53,15 @@ struct NodeGroup {
   AllocatableSource allocatable_source = AllocatableSource::kFromInstanceType;
   manifest::LabelMap labels;  // extra node labels (the well-known ones are implied)
   std::vector<Taint> taints;
+  /// `capacityType:` (or a managed group's eks.amazonaws.com/capacityType
+  /// label SPOT): what the nodes cost and what a spot interruption hits.
+  CapacityType capacity_type = CapacityType::kOnDemand;
+  /// `nodePool:`: the nodes are Karpenter's, launched from this NodePool
+  /// before the run (labels karpenter.sh/nodepool and capacity-type, the
+  /// pool's template labels and taints, the instance type's Karpenter
+  /// labels). Karpenter may consolidate or expire them; the Cluster
+  /// Autoscaler leaves them alone; `count` only. "" for a managed node group.
+  std::string node_pool;
   int line = 0;  // where the group is written in the scenario file
 };
 
@@ -72,5 +81,12 @@ Resources eks_capacity(const InstanceType& type);
 /// 1 % of the second, 0.5 % of cores 3-4, 0.25 % of the rest; eviction
 /// memory.available 100 Mi; no system-reserved. Pods are not reduced.
 Resources eks_allocatable(const Resources& capacity);
+
+/// The labels Karpenter's AWS provider puts on a node of `type` besides the
+/// implied ones (karpenter-provider-aws pkg/apis/v1/labels.go):
+/// karpenter.k8s.aws/instance-family ("m7g"), -category ("m"), -generation
+/// ("7"), -size ("large"), -cpu (vCPUs), -memory (MiB), with
+/// kubernetes.io/arch and kubernetes.io/os.
+manifest::LabelMap karpenter_instance_labels(const InstanceType& type);
 
 }  // namespace ksim::scenario

@@ -14,6 +14,7 @@
 #include "ksim/sim/manifest/load.h"
 #include "ksim/sim/scenario/instance_catalog.h"
 #include "ksim/sim/scenario/load_profile.h"
+#include "ksim/sim/scenario/node_autoscaling.h"
 #include "ksim/sim/scenario/node_group.h"
 #include "ksim/sim/scenario/service.h"
 #include "ksim/sim/scenario/timings.h"
@@ -44,6 +45,9 @@ struct Scenario {
   std::vector<ServiceBehavior> services;
   Load load;
   Timings timings;
+  /// `nodeAutoscaling:` and `faults:` (node_autoscaling.h).
+  NodeAutoscaling node_autoscaling;
+  std::vector<Fault> faults;
   Duration duration{};     // default: the load phases' total
   std::uint64_t seed = 1;  // default 1
   /// `expect:` kept as YAML text for a later validator ("" when absent).
