@@ -28,6 +28,7 @@ struct RunFlags {
   bool no_trace = false;
   bool quiet = false;
   std::string progress = "auto";
+  std::string node_autoscaler;
 };
 
 // A one-line bar on stderr, redrawn at most ten times a second.
@@ -75,6 +76,9 @@ ExitCode run(const RunFlags& f) {
   }
   run::RunOptions options;
   options.seed = f.seed;
+  if (!f.node_autoscaler.empty()) {
+    options.node_autoscaler = scenario::parse_node_autoscaler(f.node_autoscaler);
+  }
   if (!f.duration.empty()) options.duration = positive_duration("duration", f.duration);
   options.window = positive_duration("window", f.window);
 
@@ -131,6 +135,9 @@ void add_run_command(CLI::App& app, ExitCode& exit_code) {
                   "simulated time, e.g. 30m or 24h (default: the scenario's)");
   cmd->add_option("--window", flags->window, "statistics window and sampling period of the trace")
       ->capture_default_str();
+  cmd->add_option("--node-autoscaler", flags->node_autoscaler,
+                  "replace the scenario's node autoscaler (compare both on one workload)")
+      ->check(CLI::IsMember({"auto", "none", "karpenter", "cluster-autoscaler"}));
   cmd->add_flag("--no-trace", flags->no_trace, "do not write a trace");
   cmd->add_flag("--quiet,-q", flags->quiet, "print nothing on success");
   cmd->add_option("--progress", flags->progress, "progress bar on stderr")

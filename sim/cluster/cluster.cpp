@@ -78,7 +78,7 @@ NodeId Cluster::create_node(std::size_t group) {
   n.capacity = g.capacity;
   n.instance_type = g.instance_type;
   n.capacity_type = g.capacity_type == scenario::CapacityType::kSpot ? CapacityType::kSpot
-                                                                      : CapacityType::kOnDemand;
+                                                                     : CapacityType::kOnDemand;
   n.taints = g.taints;
   n.stage = NodeStage::kReady;
   n.ready = true;

@@ -57,6 +57,7 @@ KarpenterController::~KarpenterController() {
   sim_.cancel(disruption_timer_);
   sim_.cancel(validation_);
   sim_.cancel(executions_check_);
+  sim_.cancel(offering_back_);
   cluster_.remove_observer(this);
 }
 
@@ -99,6 +100,7 @@ void KarpenterController::close_batch() {
   }
   in.node_pools = pools_;
   in.instance_types = types_;
+  in.unavailable = unavailable_offerings();
   const k::ProvisioningResult result = k::provision(in);
   for (const k::PodPlacement& pl : result.placements) {
     if (pl.kind != k::PlacementKind::kUnschedulable) continue;
@@ -123,6 +125,7 @@ std::optional<cluster::NodeId> KarpenterController::launch(const k::NewNodeClaim
     if (options_.on_provisioning) options_.on_provisioning(r);
     return std::nullopt;
   }
+  if (launch_denied(claim, now)) return std::nullopt;
   const k::InstanceType* type = nullptr;
   for (const k::InstanceType& t : types_) {
     if (t.name == claim.launch.instance_type) type = &t;

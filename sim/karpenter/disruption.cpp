@@ -84,6 +84,7 @@ k::DisruptionInput KarpenterController::disruption_input() {
   in.now_us = to_us(now);
   in.node_pools = pools_;
   in.instance_types = types_;
+  in.unavailable = unavailable_offerings();
   in.options = options_.disruption_options;
   for (const cluster::PodId id : cluster_.unschedulable_pods()) {
     in.pending_pods.push_back(pod_view(cluster_, id));
@@ -231,6 +232,13 @@ void KarpenterController::execute(const k::DisruptionCommand& cmd) {
       x.replacements.push_back(*id);
       names.push_back(cluster_.node(*id).name);
     }
+  }
+  if (x.replacements.size() < cmd.replacements.size()) {
+    // A replacement could not launch (insufficient capacity): upstream's
+    // command fails before the candidates are tainted; they keep running.
+    // A replacement that did launch is an empty node for a later pass.
+    record(DisruptionStage::kAbandoned, cmd, names, "a replacement failed to launch");
+    return;
   }
   // upstream taints the candidates karpenter.sh/disrupted:NoSchedule at once.
   for (const cluster::NodeId id : x.candidates) cluster_.cordon(id);

@@ -13,8 +13,10 @@
 #include "ksim/sim/autoscaling/hpa_controller.h"
 #include "ksim/sim/autoscaling/metrics_server.h"
 #include "ksim/sim/cluster/cluster.h"
+#include "ksim/sim/karpenter/cluster_autoscaler.h"
 #include "ksim/sim/karpenter/controller.h"
 #include "ksim/sim/karpenter/cost.h"
+#include "ksim/sim/karpenter/faults.h"
 #include "ksim/sim/kernel/simulator.h"
 #include "ksim/sim/traffic/traffic.h"
 
@@ -237,11 +239,27 @@ std::expected<RunSummary, std::vector<std::string>> run_scenario(const scenario:
   karpenter::CostMeter cost(cluster, sc);
   rec.set_cost(&cost);
   std::optional<karpenter::KarpenterController> karpenter_controller;
-  if (!sc.manifests.node_pools.empty()) {
+  std::optional<karpenter::ClusterAutoscalerController> ca_controller;
+  scenario::NodeAutoscalerKind autoscaler =
+      options.node_autoscaler.value_or(sc.node_autoscaling.autoscaler);
+  if (autoscaler == scenario::NodeAutoscalerKind::kAuto) {
+    autoscaler = sc.manifests.node_pools.empty() ? scenario::NodeAutoscalerKind::kNone
+                                                 : scenario::NodeAutoscalerKind::kKarpenter;
+  }
+  if (autoscaler == scenario::NodeAutoscalerKind::kKarpenter && sc.manifests.node_pools.empty()) {
+    return std::unexpected(std::vector<std::string>{
+        "node autoscaler karpenter: the scenario's manifests hold no NodePool"});
+  }
+  s.node_autoscaler = std::string(scenario::node_autoscaler_name(autoscaler));
+  if (autoscaler == scenario::NodeAutoscalerKind::kKarpenter) {
     karpenter::KarpenterOptions kopt;
+    kopt.registration = sc.node_autoscaling.registration_ms;
+    kopt.initialization = sc.node_autoscaling.initialization_ms;
+    kopt.faults = sc.faults;
     kopt.on_provisioning = [&](const karpenter::ProvisioningRecord& r) {
       rec.drain_events();
       if (r.action == karpenter::ProvisioningAction::kLaunched) ++s.nodeclaims_launched;
+      if (r.action == karpenter::ProvisioningAction::kLaunchFailed) ++s.launches_failed;
       if (trace != nullptr) {
         trace->event(r.at, "NodeClaim", r.nodepool, std::string(karpenter::action_name(r.action)),
                      r.action == karpenter::ProvisioningAction::kLaunched ? "Normal" : "Warning",
@@ -258,6 +276,43 @@ std::expected<RunSummary, std::vector<std::string>> run_scenario(const scenario:
       }
     };
     karpenter_controller.emplace(sim, cluster, sc, std::move(kopt));
+  } else if (autoscaler == scenario::NodeAutoscalerKind::kClusterAutoscaler) {
+    karpenter::CaControllerOptions copt;
+    const scenario::NodeAutoscaling& na = sc.node_autoscaling;
+    copt.scan_interval = na.ca_scan_interval;
+    copt.ca.scale_down_utilization_threshold = na.ca_scale_down_utilization_threshold;
+    copt.ca.scale_down_unneeded_time =
+        std::chrono::duration_cast<std::chrono::seconds>(na.ca_scale_down_unneeded_time);
+    copt.ca.scale_down_delay_after_add =
+        std::chrono::duration_cast<std::chrono::seconds>(na.ca_scale_down_delay_after_add);
+    copt.registration = na.registration_ms;
+    copt.initialization = na.initialization_ms;
+    copt.on_action = [&](const karpenter::CaRecord& r) {
+      rec.drain_events();
+      if (r.action == karpenter::CaAction::kScaleUp) {
+        s.ca_nodes_added += static_cast<std::uint64_t>(r.delta);
+      } else {
+        ++s.ca_nodes_removed;
+      }
+      if (trace != nullptr) {
+        trace->event(r.at, "NodeGroup", r.group, std::string(karpenter::ca_action_name(r.action)),
+                     "Normal", r.message);
+      }
+    };
+    ca_controller.emplace(sim, cluster, sc, std::move(copt));
+  }
+  std::optional<karpenter::FaultInjector> faults;
+  if (!sc.faults.empty()) {
+    faults.emplace(sim, cluster, sc, karpenter_controller ? &*karpenter_controller : nullptr,
+                   [&](const karpenter::FaultRecord& r) {
+                     rec.drain_events();
+                     if (r.stage == karpenter::FaultStage::kNotice) ++s.spot_interruptions;
+                     if (trace != nullptr) {
+                       trace->event(r.at, r.node.empty() ? "Fault" : "Node", r.node,
+                                    std::string(karpenter::fault_reason(r.stage)), "Warning",
+                                    r.message);
+                     }
+                   });
   }
   traffic.set_window_callback([&rec](Time start, std::span<const traffic::EntryRoute> routes) {
     rec.on_window(start, routes);
@@ -273,6 +328,17 @@ std::expected<RunSummary, std::vector<std::string>> run_scenario(const scenario:
     trace->write_meta("source", "simulation");
   }
 
+  // Requested vCPU-seconds on the nodes paid for, sampled every window.
+  double requested_cpu_seconds = 0;
+  const double window_seconds = static_cast<double>(options.window.count()) / 1e6;
+  const EventHandle requested_sampler = sim.schedule_periodic(options.window, Duration{0}, [&] {
+    std::int64_t milli = 0;
+    for (const cluster::NodeId id : cluster.live_nodes()) {
+      milli += cluster.requested(id).cpu_milli;
+    }
+    requested_cpu_seconds += static_cast<double>(milli) / 1000 * window_seconds;
+  });
+
   traffic.start();
   const Time end = kTimeZero + sc.duration;
   const Duration slice = std::max(sc.duration / 200, Duration{1});
@@ -282,17 +348,46 @@ std::expected<RunSummary, std::vector<std::string>> run_scenario(const scenario:
     if (options.progress) options.progress(sim.now(), end, traffic.arrivals());
   }
   rec.drain_events();
+  sim.cancel(requested_sampler);
 
   s.events_fired = sim.events_fired();
   s.arrivals = traffic.arrivals();
   s.in_flight_at_end = traffic.in_flight();
   s.table_throttles = traffic.table_throttles();
   s.nodes = cluster.nodes().size();
+  // Nodes alive at once: a sweep over launches and terminations.
+  std::vector<std::pair<Time, int>> changes;
+  for (const cluster::Node& n : cluster.nodes()) {
+    changes.emplace_back(n.launched, 1);
+    if (n.stage == cluster::NodeStage::kGone) {
+      changes.emplace_back(n.deleted, -1);
+    } else {
+      ++s.nodes_at_end;
+    }
+  }
+  std::sort(changes.begin(), changes.end());  // a termination before a launch at one instant
+  std::int64_t alive = 0;
+  for (const auto& [at, d] : changes) {
+    alive += d;
+    s.peak_nodes = std::max(s.peak_nodes, static_cast<std::uint64_t>(alive));
+  }
   const karpenter::CostReport bill = cost.report(sim.now());
   s.cost_dollars = bill.total_dollars;
   s.cost_by_owner = bill.by_owner;
+  double paid_cpu_seconds = 0;
   for (const karpenter::NodeCost& n : bill.nodes) {
     if (!n.priced) s.unpriced_nodes.push_back(n.name + " (" + n.instance_type + ")");
+    paid_cpu_seconds += static_cast<double>(cluster.node(n.node).capacity.cpu_milli) / 1000 *
+                        static_cast<double>(n.running.count()) / 1e6;
+  }
+  if (paid_cpu_seconds > 0) {
+    double used_ns = 0;
+    for (std::size_t i = 0; i < cluster.pods().size(); ++i) {
+      used_ns +=
+          static_cast<double>(traffic.cpu_used_ns(cluster::id_at<cluster::PodId>(i), sim.now()));
+    }
+    s.cpu_used_share = used_ns / 1e9 / paid_cpu_seconds;
+    s.cpu_requested_share = requested_cpu_seconds / paid_cpu_seconds;
   }
   for (const traffic::EntryRoute& r : traffic.routes()) {
     traffic::RouteCounters all = r.total;

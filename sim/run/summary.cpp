@@ -74,14 +74,27 @@ std::string format_summary(const RunSummary& s, double wall_seconds) {
     out += fmt::format(" {} ${:.2f}", owner, dollars);
   }
   out += "\n";
+  out += fmt::format(
+      "  of the vCPU paid for: {:.1f} % used, {:.1f} % requested; {} node(s) at "
+      "most, {} at the end\n",
+      100 * s.cpu_used_share, 100 * s.cpu_requested_share, s.peak_nodes, s.nodes_at_end);
   if (!s.unpriced_nodes.empty()) {
     out += fmt::format("  {} node(s) not in the instance catalog, counted $0\n",
                        s.unpriced_nodes.size());
   }
-  if (s.nodeclaims_launched + s.disruptions_executed > 0) {
-    out += fmt::format("Karpenter: {} NodeClaim(s) launched, {} disruption command(s) executed\n",
-                       s.nodeclaims_launched, s.disruptions_executed);
+  out += fmt::format("node autoscaler: {}", s.node_autoscaler);
+  if (s.node_autoscaler == "karpenter") {
+    out += fmt::format(
+        "; {} NodeClaim(s) launched, {} launch(es) failed, {} disruption "
+        "command(s) executed",
+        s.nodeclaims_launched, s.launches_failed, s.disruptions_executed);
+  } else if (s.node_autoscaler == "cluster-autoscaler") {
+    out += fmt::format("; {} node(s) added, {} removed", s.ca_nodes_added, s.ca_nodes_removed);
   }
+  if (s.spot_interruptions > 0) {
+    out += fmt::format("; {} spot interruption(s)", s.spot_interruptions);
+  }
+  out += "\n";
   out +=
       "(latency percentiles are of the 200s; 404 no route, 500 a call or table call failed, "
       "502 the pod stopped, 503 no ready endpoint, 504 the client's timeout)\n";

@@ -120,13 +120,14 @@ manifest::LabelMap karpenter_instance_labels(const InstanceType& type) {
   while (i < family.size() && std::isalpha(static_cast<unsigned char>(family[i])) != 0) ++i;
   std::size_t j = i;
   while (j < family.size() && std::isdigit(static_cast<unsigned char>(family[j])) != 0) ++j;
-  manifest::LabelMap out = {{std::string(k::kLabelArch), type.arch},
-                            {std::string(k::kLabelOs), "linux"},
-                            {std::string(k::kLabelInstanceFamily), family},
-                            {std::string(k::kLabelInstanceCategory), family.substr(0, i)},
-                            {std::string(k::kLabelInstanceGeneration), family.substr(i, j - i)},
-                            {std::string(k::kLabelInstanceCpu), std::to_string(type.vcpus)},
-                            {std::string(k::kLabelInstanceMemory), std::to_string(type.memory_mib)}};
+  manifest::LabelMap out = {
+      {std::string(k::kLabelArch), type.arch},
+      {std::string(k::kLabelOs), "linux"},
+      {std::string(k::kLabelInstanceFamily), family},
+      {std::string(k::kLabelInstanceCategory), family.substr(0, i)},
+      {std::string(k::kLabelInstanceGeneration), family.substr(i, j - i)},
+      {std::string(k::kLabelInstanceCpu), std::to_string(type.vcpus)},
+      {std::string(k::kLabelInstanceMemory), std::to_string(type.memory_mib)}};
   if (dot != std::string::npos) out[std::string(k::kLabelInstanceSize)] = type.name.substr(dot + 1);
   return out;
 }

@@ -70,10 +70,10 @@ Fault read_fault(const Field& f) {
   auto type = one_of(f, "type", {"spotInterruption", "insufficientCapacity"});
   if (!f.get("type")) f.fail_child("type", "required field missing");
   fault.kind = type && *type == "insufficientCapacity" ? FaultKind::kInsufficientCapacity
-                                                        : FaultKind::kSpotInterruption;
+                                                       : FaultKind::kSpotInterruption;
   if (fault.kind == FaultKind::kSpotInterruption) {
-    check_known_keys(f, {"type", "at", "nodes", "notice", "nodePool", "nodeGroup", "instanceType",
-                         "zone"});
+    check_known_keys(
+        f, {"type", "at", "nodes", "notice", "nodePool", "nodeGroup", "instanceType", "zone"});
     set_count(f, "nodes", fault.nodes);
     if (auto n = f.get("notice"))
       if (auto d = read_positive_duration(*n)) fault.notice = *d;
@@ -155,8 +155,7 @@ void check_node_autoscaling(const Field& root, const Scenario& s) {
                        "unknown instance type '" + fault.instance_type + "' (not in the catalog)");
     }
     if (fault.at >= s.duration && s.duration > Duration{0}) {
-      fail_child_value(item, "at",
-                       "after the run's end (" + format_duration(s.duration) + ")");
+      fail_child_value(item, "at", "after the run's end (" + format_duration(s.duration) + ")");
     }
   }
 }

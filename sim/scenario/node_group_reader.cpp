@@ -171,9 +171,9 @@ void resolve_node_pools(const Field& f, std::vector<NodeGroup>& groups,
   for (std::size_t i = 0; i < groups.size() && i < items.size(); ++i) {
     NodeGroup& g = groups[i];
     if (g.node_pool.empty()) continue;
-    const auto pool = std::find_if(
-        manifests.node_pools.begin(), manifests.node_pools.end(),
-        [&](const manifest::NodePool& p) { return p.meta.name == g.node_pool; });
+    const auto pool =
+        std::find_if(manifests.node_pools.begin(), manifests.node_pools.end(),
+                     [&](const manifest::NodePool& p) { return p.meta.name == g.node_pool; });
     if (pool == manifests.node_pools.end()) {
       fail_child_value(items[i], "nodePool", "no NodePool '" + g.node_pool + "' in the manifests");
       continue;

@@ -79,10 +79,9 @@ void read_root(const Field& root, const fs::path& base, Scenario& s,
                std::vector<LoadError>& other) {
   if (!root.expect_map()) return;
   manifest::yaml::check_duplicate_keys(root);
-  detail::check_known_keys(
-      root, {"name", "description", "manifests", "region", "instanceCatalog", "nodeGroups",
-             "services", "load", "timings", "nodeAutoscaling", "faults", "duration", "seed",
-             "expect"});
+  detail::check_known_keys(root, {"name", "description", "manifests", "region", "instanceCatalog",
+                                  "nodeGroups", "services", "load", "timings", "nodeAutoscaling",
+                                  "faults", "duration", "seed", "expect"});
   detail::set_str(root, "name", s.name);
   detail::set_str(root, "description", s.description);
   const bool manifests_ok = read_manifests(root, base, s, other);

@@ -148,8 +148,8 @@ TEST(NodeAutoscalingReader, AutoscalerNeedsSomethingToScale) {
             std::vector<std::string>{"x.yaml:1: nodeAutoscaling.autoscaler: cluster-autoscaler "
                                      "needs a managed node group with min or max other than its "
                                      "count"});
-  EXPECT_TRUE(errors_of(std::string(kWithPool) + "nodeAutoscaling: {autoscaler: karpenter}\n")
-                  .empty());
+  EXPECT_TRUE(
+      errors_of(std::string(kWithPool) + "nodeAutoscaling: {autoscaler: karpenter}\n").empty());
 }
 
 }  // namespace

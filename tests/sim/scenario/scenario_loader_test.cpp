@@ -112,10 +112,11 @@ colour: blue
   ASSERT_EQ(errors.size(), 3u);
   EXPECT_EQ(errors[0], "x.yaml:1: duration: invalid duration 'soon': expected a number");
   EXPECT_EQ(errors[1], "x.yaml:2: seed: must be greater than or equal to 0");
-  EXPECT_EQ(errors[2],
-            "x.yaml:3: colour: unknown field (known: name, description, manifests, region, "
-            "instanceCatalog, nodeGroups, services, load, timings, nodeAutoscaling, faults, duration, "
-            "seed, expect)");
+  EXPECT_EQ(
+      errors[2],
+      "x.yaml:3: colour: unknown field (known: name, description, manifests, region, "
+      "instanceCatalog, nodeGroups, services, load, timings, nodeAutoscaling, faults, duration, "
+      "seed, expect)");
 }
 
 TEST(ScenarioLoader, RequiredSections) {

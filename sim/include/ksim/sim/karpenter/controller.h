@@ -49,12 +49,21 @@
 // (default 10 s): launch-to-Ready about 35-60 s with a tail (cluster-facts
 // A.6). Draws come from the stream "karpenter/launch" of the scenario's seed,
 // one registration then one initialization draw per NodeClaim, in launch
-// order. Not modelled: the registration timeout (a node always registers),
-// insufficient-capacity errors (every offering is available).
+// order. Not modelled: the registration timeout (a node always registers).
+//
+// Unavailable offerings (AWS provider pkg/cache UnavailableOfferings): an
+// offering (type x zone x capacity type) marked unavailable is left out of
+// provisioning and replacement launches for 3 minutes
+// (UnavailableOfferingsTTL). Marked by a launch that fails with
+// InsufficientInstanceCapacity (a scenario `insufficientCapacity` fault:
+// KarpenterOptions::faults; the pods stay Pending and a new batch opens) and
+// by a spot interruption of a node of that offering (mark_unavailable;
+// upstream interruption controller, SpotInterruptionKind).
 #pragma once
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <optional>
 #include <set>
 #include <string>
@@ -152,6 +161,12 @@ struct KarpenterOptions {
   Duration disruption_period = control::karpenter::kDisruptionPollingPeriod;
   control::karpenter::DisruptionOptions disruption_options;
   std::function<void(const DisruptionRecord&)> on_disruption;
+
+  /// The scenario's faults; `insufficientCapacity` ones make launches of
+  /// the offerings they name fail while they last.
+  std::vector<scenario::Fault> faults;
+  /// How long an offering stays unavailable (UnavailableOfferingsTTL).
+  Duration unavailable_offerings_ttl = std::chrono::minutes{3};
 };
 
 class KarpenterController : public cluster::ClusterObserver {
@@ -186,6 +201,16 @@ class KarpenterController : public cluster::ClusterObserver {
   /// The DisruptionInput of now: what a pass reads (for tests and explain).
   /// Like a pass, it notes the pods newly seen on each node (lastPodEventTime).
   [[nodiscard]] control::karpenter::DisruptionInput disruption_input();
+
+  /// Marks the offering unavailable until now + unavailable_offerings_ttl.
+  void mark_unavailable(control::karpenter::OfferingKey offering);
+  /// The offerings unavailable now.
+  [[nodiscard]] control::karpenter::UnavailableOfferings unavailable_offerings() const;
+  /// The NodePool's spec.template.spec.terminationGracePeriod (nullopt: none,
+  /// or no such pool).
+  [[nodiscard]] std::optional<Duration> termination_grace_period(std::string_view pool) const {
+    return grace_of(pool);
+  }
 
  private:
   /// upstream Batcher.Trigger: opens or extends the batch window.
@@ -229,6 +254,12 @@ class KarpenterController : public cluster::ClusterObserver {
   EventHandle batch_close_;
   std::vector<cluster::NodeId> launched_;
   std::uint64_t batches_ = 0;
+  /// The unavailable-offerings cache: offering -> when it expires.
+  std::map<control::karpenter::OfferingKey, Time> unavailable_;
+  EventHandle offering_back_;  // the last mark's expiry
+  /// interruption.cpp: a launch an `insufficientCapacity` fault denies is
+  /// recorded as failed (true) and its offering marked unavailable.
+  bool launch_denied(const control::karpenter::NewNodeClaim& claim, Time now);
 
   EventHandle disruption_timer_;
   EventHandle validation_;

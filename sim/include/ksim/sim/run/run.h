@@ -20,6 +20,9 @@ namespace ksim::run {
 struct RunOptions {
   std::optional<std::uint64_t> seed;  // replaces the scenario's
   std::optional<Duration> duration;   // replaces the scenario's
+  /// Replaces the scenario's nodeAutoscaling.autoscaler (to compare
+  /// Karpenter with the Cluster Autoscaler on one workload).
+  std::optional<scenario::NodeAutoscalerKind> node_autoscaler;
   /// Statistics windows and time-series sampling period.
   Duration window = std::chrono::seconds{10};
   /// Called between slices of the run (about every 1/200 of it), with the
@@ -72,9 +75,27 @@ struct RunSummary {
   double cost_dollars = 0;
   std::map<std::string, double> cost_by_owner;
   std::vector<std::string> unpriced_nodes;
-  /// Karpenter: NodeClaims launched, disruption commands executed.
+  /// Of the vCPU-seconds paid for (each node's capacity while it ran): the
+  /// share the pods used (their CPU counters) and the share the pods
+  /// requested (sampled every window). 0 when nothing was paid for.
+  double cpu_used_share = 0;
+  double cpu_requested_share = 0;
+  /// The node autoscaler that ran: "karpenter", "cluster-autoscaler" or
+  /// "none".
+  std::string node_autoscaler = "none";
+  /// Karpenter: NodeClaims launched, launches failed, disruption commands
+  /// executed.
   std::uint64_t nodeclaims_launched = 0;
+  std::uint64_t launches_failed = 0;
   std::uint64_t disruptions_executed = 0;
+  /// Cluster Autoscaler: nodes added and removed.
+  std::uint64_t ca_nodes_added = 0;
+  std::uint64_t ca_nodes_removed = 0;
+  /// Spot interruptions delivered (nodes).
+  std::uint64_t spot_interruptions = 0;
+  /// Nodes alive at the end and the most alive at once (Ready or not).
+  std::uint64_t nodes_at_end = 0;
+  std::uint64_t peak_nodes = 0;
   std::vector<RouteSummary> routes;
   std::vector<DeploymentSummary> deployments;
   std::vector<ScaleEvent> scale_events;

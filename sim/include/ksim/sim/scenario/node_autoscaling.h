@@ -40,10 +40,11 @@ struct NodeAutoscaling {
           .value();
   Distribution initialization_ms = Distribution::constant(10'000);
   /// Cluster Autoscaler flags (cluster-facts B; upstream FAQ defaults).
-  Duration ca_scan_interval = std::chrono::seconds{10};               // --scan-interval
-  double ca_scale_down_utilization_threshold = 0.5;                   // --scale-down-utilization-threshold
-  Duration ca_scale_down_unneeded_time = std::chrono::minutes{10};    // --scale-down-unneeded-time
-  Duration ca_scale_down_delay_after_add = std::chrono::minutes{10};  // --scale-down-delay-after-add
+  Duration ca_scan_interval = std::chrono::seconds{10};  // --scan-interval
+  double ca_scale_down_utilization_threshold = 0.5;      // --scale-down-utilization-threshold
+  Duration ca_scale_down_unneeded_time = std::chrono::minutes{10};  // --scale-down-unneeded-time
+  Duration ca_scale_down_delay_after_add =
+      std::chrono::minutes{10};  // --scale-down-delay-after-add
 };
 
 enum class FaultKind {
