@@ -49,12 +49,21 @@ TEST(ScenarioLoader, Platform1Loads) {
 TEST(ScenarioLoader, Platform2Loads) {
   const Scenario s = load_ok(seed("product-order"));
   EXPECT_EQ(s.name, "product-order");
-  ASSERT_EQ(s.node_groups.size(), 1u);
+  ASSERT_EQ(s.node_groups.size(), 2u);
   const NodeGroup& g = s.node_groups[0];
   EXPECT_EQ(g.count, 4);
   EXPECT_EQ(g.arch, "arm64");
   EXPECT_EQ(g.zones, (std::vector<std::string>{"ap-northeast-2a", "ap-northeast-2c"}));
   EXPECT_EQ(g.allocatable.memory_bytes, 6844LL * 1024 * 1024);
+  EXPECT_TRUE(g.node_pool.empty());
+  // The seed's 2 Karpenter nodes (Bottlerocket, arm64) of the NodePool "default".
+  const NodeGroup& k = s.node_groups[1];
+  EXPECT_EQ(k.node_pool, "default");
+  EXPECT_EQ(k.count, 2);
+  EXPECT_EQ(k.arch, "arm64");
+  EXPECT_EQ(k.capacity_type, CapacityType::kOnDemand);
+  EXPECT_EQ(k.labels.at("karpenter.sh/nodepool"), "default");
+  EXPECT_EQ(k.allocatable, g.allocatable);  // m7g.large both
   ASSERT_EQ(s.services.size(), 3u);
   EXPECT_EQ(s.services[2].target, BehaviorTarget::kStatefulSet);  // the Kafka broker
   EXPECT_TRUE(s.services[2].produce_cpu_ms.has_value());
