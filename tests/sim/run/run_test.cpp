@@ -122,6 +122,45 @@ TEST(Run, KarpenterBurstLaunchesThenConsolidates) {
   EXPECT_GT(s->cost_by_owner.at("nodegroup/managed-arm64"), 0.0);
 }
 
+// The same burst with the Cluster Autoscaler over the managed group (min 2,
+// max 8) instead: no NodeClaims, the group grows and shrinks back to its
+// min, and only the group is paid for.
+TEST(Run, KarpenterBurstUnderTheClusterAutoscaler) {
+  auto sc =
+      scenario::load_scenario(fs::path(KSIM_SOURCE_DIR) / "scenarios" / "karpenter-burst.yaml");
+  ASSERT_TRUE(sc.has_value());
+  RunOptions o;
+  o.node_autoscaler = scenario::NodeAutoscalerKind::kClusterAutoscaler;
+  const auto s = run_scenario(*sc, o, nullptr);
+  ASSERT_TRUE(s.has_value());
+  EXPECT_EQ(s->node_autoscaler, "cluster-autoscaler");
+  EXPECT_EQ(s->nodeclaims_launched, 0u);
+  EXPECT_GT(s->ca_nodes_added, 0u);
+  EXPECT_LE(s->ca_nodes_added, 6u);  // max 8 - count 2
+  EXPECT_EQ(s->ca_nodes_removed, s->ca_nodes_added);
+  EXPECT_EQ(s->nodes_at_end, 2u);
+  EXPECT_GT(s->peak_nodes, 2u);
+  EXPECT_LE(s->peak_nodes, 8u);  // never above the group's max
+  EXPECT_EQ(s->cost_by_owner.count("nodepool/default"), 0u);
+  EXPECT_GT(s->cpu_requested_share, s->cpu_used_share);
+  EXPECT_GT(s->cpu_used_share, 0.0);
+  EXPECT_LT(s->cpu_requested_share, 1.0);
+}
+
+// Karpenter asked for where the manifests hold no NodePool: an error, no run.
+TEST(Run, KarpenterWithoutNodePoolIsAnError) {
+  RunOptions o;
+  o.node_autoscaler = scenario::NodeAutoscalerKind::kKarpenter;
+  o.duration = 1min;
+  const auto s = run_scenario(platform1(), o, nullptr);
+  ASSERT_FALSE(s.has_value());
+  EXPECT_NE(s.error().at(0).find("no NodePool"), std::string::npos) << s.error().at(0);
+  o.node_autoscaler = scenario::NodeAutoscalerKind::kAuto;
+  const auto none = run_scenario(platform1(), o, nullptr);
+  ASSERT_TRUE(none.has_value());
+  EXPECT_EQ(none->node_autoscaler, "none");
+}
+
 // Options replace the scenario's seed and duration.
 TEST(Run, SeedAndDurationOptions) {
   RunOptions o;
