@@ -109,7 +109,18 @@ class Recorder {
              static_cast<double>(n.allocatable_cpu_milli) / 1000);
     }
     sample("cluster", "", "nodes", "nodes", static_cast<double>(nodes.size()));
-    if (cost_ != nullptr) sample("cluster", "", "cost", "$", cost_->cost_so_far(now));
+    if (cost_ != nullptr) {
+      // The dollars so far, in total, per NodePool / node group and per
+      // capacity type.
+      const karpenter::CostReport bill = cost_->report(now);
+      sample("cluster", "", "cost", "$", bill.total_dollars);
+      for (const auto& [owner, dollars] : bill.by_owner)
+        sample("cost", owner, "cost", "$", dollars);
+      for (const auto& [type, dollars] : bill.by_capacity_type) {
+        sample("cost", "capacity-type/" + type, "cost", "$", dollars);
+      }
+      sample("cluster", "", "price_per_hour", "$/h", bill.running_price_per_hour);
+    }
   }
 
   /// The cost meter whose running total is sampled every window.
@@ -374,6 +385,7 @@ std::expected<RunSummary, std::vector<std::string>> run_scenario(const scenario:
   const karpenter::CostReport bill = cost.report(sim.now());
   s.cost_dollars = bill.total_dollars;
   s.cost_by_owner = bill.by_owner;
+  s.cost_by_capacity_type = bill.by_capacity_type;
   double paid_cpu_seconds = 0;
   for (const karpenter::NodeCost& n : bill.nodes) {
     if (!n.priced) s.unpriced_nodes.push_back(n.name + " (" + n.instance_type + ")");

@@ -73,6 +73,10 @@ std::string format_summary(const RunSummary& s, double wall_seconds) {
   for (const auto& [owner, dollars] : s.cost_by_owner) {
     out += fmt::format(" {} ${:.2f}", owner, dollars);
   }
+  out += ";";
+  for (const auto& [type, dollars] : s.cost_by_capacity_type) {
+    out += fmt::format(" {} ${:.2f}", type, dollars);
+  }
   out += "\n";
   out += fmt::format(
       "  of the vCPU paid for: {:.1f} % used, {:.1f} % requested; {} node(s) at "

@@ -70,7 +70,13 @@ TEST(Run, Platform1LoadTestScalesUpAndDown) {
   ASSERT_TRUE(series.has_value());
   std::set<std::string> kinds;
   for (const auto& si : *series) kinds.insert(si.kind);
-  EXPECT_EQ(kinds, (std::set<std::string>{"cluster", "deployment", "hpa", "node", "pod", "route"}));
+  EXPECT_EQ(kinds, (std::set<std::string>{"cluster", "cost", "deployment", "hpa", "node", "pod",
+                                          "route"}));
+  std::set<std::string> cost_objects;
+  for (const auto& si : *series) {
+    if (si.kind == "cost") cost_objects.insert(si.object);
+  }
+  EXPECT_EQ(cost_objects, (std::set<std::string>{"nodegroup/managed", "capacity-type/on-demand"}));
   const auto windows = t->route_windows();
   ASSERT_TRUE(windows.has_value());
   EXPECT_EQ(windows->size(), 2u * (50 * 60 / 10));  // two routes, 300 windows

@@ -74,6 +74,7 @@ struct RunSummary {
   /// cannot price ("name (type)") count 0.
   double cost_dollars = 0;
   std::map<std::string, double> cost_by_owner;
+  std::map<std::string, double> cost_by_capacity_type;  // "on-demand", "spot"
   std::vector<std::string> unpriced_nodes;
   /// Of the vCPU-seconds paid for (each node's capacity while it ran): the
   /// share the pods used (their CPU counters) and the share the pods
