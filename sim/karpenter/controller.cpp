@@ -20,6 +20,8 @@ std::string_view action_name(ProvisioningAction a) {
       return "launch-failed";
     case ProvisioningAction::kUnschedulable:
       return "unschedulable";
+    case ProvisioningAction::kRegistrationTimeout:
+      return "registration-timeout";
   }
   return "?";
 }
@@ -58,6 +60,7 @@ KarpenterController::~KarpenterController() {
   sim_.cancel(validation_);
   sim_.cancel(executions_check_);
   sim_.cancel(offering_back_);
+  for (const EventHandle h : liveness_) sim_.cancel(h);
   cluster_.remove_observer(this);
 }
 
@@ -153,8 +156,14 @@ std::optional<cluster::NodeId> KarpenterController::launch(const k::NewNodeClaim
   l.allocatable = to_scenario(type->allocatable);
   l.registration_delay = options_.registration.sample_duration(launch_rng_);
   l.initialization_delay = options_.initialization.sample_duration(launch_rng_);
+  // An instance that never joins: its registration lies beyond any run.
+  if (launch_broken(claim, now)) l.registration_delay = std::chrono::hours{24 * 365 * 100};
   const cluster::NodeId id = cluster_.launch_node(l);
   launched_.push_back(id);
+  if (l.registration_delay >= options_.registration_timeout) {
+    liveness_.push_back(
+        sim_.schedule_in(options_.registration_timeout, [this, id] { registration_deadline(id); }));
+  }
 
   r.action = ProvisioningAction::kLaunched;
   r.node = cluster_.node(id).name;

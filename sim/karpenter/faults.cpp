@@ -18,6 +18,8 @@ std::string_view fault_reason(FaultStage s) {
       return "NoSpotNodeToInterrupt";
     case FaultStage::kCapacity:
       return "InsufficientCapacity";
+    case FaultStage::kRegistration:
+      return "RegistrationFailure";
   }
   return "?";
 }
@@ -50,6 +52,12 @@ void FaultInjector::fire(std::size_t index) {
   std::string what = f.instance_type.empty() ? "any type" : f.instance_type;
   what += f.capacity_type ? " " + std::string(scenario::to_string(*f.capacity_type)) : "";
   what += f.zone.empty() ? " in any zone" : " in " + f.zone;
+  if (f.kind == scenario::FaultKind::kRegistrationFailure) {
+    record(FaultStage::kRegistration, "",
+           "instances of " + what + " launched in the next " + format_duration(f.duration) +
+               " never register");
+    return;
+  }
   record(FaultStage::kCapacity, "",
          "EC2 has no capacity for " + what + " for " + format_duration(f.duration));
 }

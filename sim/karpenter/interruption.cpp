@@ -64,4 +64,34 @@ bool KarpenterController::launch_denied(const k::NewNodeClaim& claim, Time now) 
   return true;
 }
 
+bool KarpenterController::launch_broken(const k::NewNodeClaim& claim, Time now) const {
+  const Duration t = now - kTimeZero;
+  return std::any_of(options_.faults.begin(), options_.faults.end(), [&](const scenario::Fault& f) {
+    return f.breaks(claim.launch.instance_type, claim.launch.zone, t);
+  });
+}
+
+// upstream liveness.go: a NodeClaim not registered registrationTTL (15 min)
+// after its launch is deleted; the pods it was meant for are still Pending.
+void KarpenterController::registration_deadline(cluster::NodeId node) {
+  const cluster::Node& n = cluster_.node(node);
+  if (n.stage != cluster::NodeStage::kLaunched) return;
+  ProvisioningRecord r;
+  r.at = sim_.now();
+  r.action = ProvisioningAction::kRegistrationTimeout;
+  r.nodepool = n.node_pool;
+  r.node = n.name;
+  r.node_id = node;
+  r.instance_type = n.instance_type;
+  r.zone = std::string(cluster_.zone_name(n.zone));
+  r.capacity_type = n.capacity_type == cluster::CapacityType::kSpot ? k::CapacityType::kSpot
+                                                                    : k::CapacityType::kOnDemand;
+  r.message = "NodeClaim " + n.name + " (" + n.instance_type + ") did not register within " +
+              format_duration(options_.registration_timeout) +
+              ": deleted, its pods are provisioned again";
+  if (options_.on_provisioning) options_.on_provisioning(r);
+  cluster_.delete_node(node);
+  if (!cluster_.unschedulable_pods().empty()) trigger("registration-timeout");
+}
+
 }  // namespace ksim::karpenter

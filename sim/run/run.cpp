@@ -271,6 +271,9 @@ std::expected<RunSummary, std::vector<std::string>> run_scenario(const scenario:
       rec.drain_events();
       if (r.action == karpenter::ProvisioningAction::kLaunched) ++s.nodeclaims_launched;
       if (r.action == karpenter::ProvisioningAction::kLaunchFailed) ++s.launches_failed;
+      if (r.action == karpenter::ProvisioningAction::kRegistrationTimeout) {
+        ++s.registration_timeouts;
+      }
       if (trace != nullptr) {
         trace->event(r.at, "NodeClaim", r.nodepool, std::string(karpenter::action_name(r.action)),
                      r.action == karpenter::ProvisioningAction::kLaunched ? "Normal" : "Warning",

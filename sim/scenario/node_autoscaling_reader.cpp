@@ -31,7 +31,22 @@ std::optional<NodeAutoscalerKind> parse_node_autoscaler(std::string_view s) {
 }
 
 std::string_view fault_name(FaultKind k) {
-  return k == FaultKind::kSpotInterruption ? "spotInterruption" : "insufficientCapacity";
+  switch (k) {
+    case FaultKind::kSpotInterruption:
+      return "spotInterruption";
+    case FaultKind::kInsufficientCapacity:
+      return "insufficientCapacity";
+    case FaultKind::kRegistrationFailure:
+      return "registrationFailure";
+  }
+  return "?";
+}
+
+bool Fault::breaks(std::string_view type, std::string_view in_zone, Duration t) const {
+  if (kind != FaultKind::kRegistrationFailure) return false;
+  if (t < at || t >= at + duration) return false;
+  if (!instance_type.empty() && instance_type != type) return false;
+  return zone.empty() || zone == in_zone;
 }
 
 bool Fault::denies(std::string_view type, std::string_view in_zone, CapacityType ct,
@@ -67,10 +82,13 @@ Fault read_fault(const Field& f) {
   Fault fault;
   fault.line = f.line();
   if (!f.expect_map()) return fault;
-  auto type = one_of(f, "type", {"spotInterruption", "insufficientCapacity"});
+  auto type =
+      one_of(f, "type", {"spotInterruption", "insufficientCapacity", "registrationFailure"});
   if (!f.get("type")) f.fail_child("type", "required field missing");
-  fault.kind = type && *type == "insufficientCapacity" ? FaultKind::kInsufficientCapacity
-                                                       : FaultKind::kSpotInterruption;
+  fault.kind = !type                             ? FaultKind::kSpotInterruption
+               : *type == "insufficientCapacity" ? FaultKind::kInsufficientCapacity
+               : *type == "registrationFailure"  ? FaultKind::kRegistrationFailure
+                                                 : FaultKind::kSpotInterruption;
   if (fault.kind == FaultKind::kSpotInterruption) {
     check_known_keys(
         f, {"type", "at", "nodes", "notice", "nodePool", "nodeGroup", "instanceType", "zone"});
@@ -80,10 +98,15 @@ Fault read_fault(const Field& f) {
     set_str(f, "nodePool", fault.node_pool);
     set_str(f, "nodeGroup", fault.node_group);
   } else {
-    check_known_keys(f, {"type", "at", "for", "instanceType", "zone", "capacityType"});
+    const bool ice = fault.kind == FaultKind::kInsufficientCapacity;
+    if (ice) {
+      check_known_keys(f, {"type", "at", "for", "instanceType", "zone", "capacityType"});
+    } else {
+      check_known_keys(f, {"type", "at", "for", "instanceType", "zone"});
+    }
     if (auto d = f.get("for"))
       if (auto v = read_positive_duration(*d)) fault.duration = *v;
-    if (auto ct = one_of(f, "capacityType", {"on-demand", "spot"})) {
+    if (auto ct = ice ? one_of(f, "capacityType", {"on-demand", "spot"}) : std::nullopt) {
       fault.capacity_type = *ct == "spot" ? CapacityType::kSpot : CapacityType::kOnDemand;
     }
   }

@@ -191,5 +191,45 @@ TEST(Faults, InsufficientCapacityFallsBackToTheNextOffering) {
   EXPECT_TRUE(r->karpenter.unavailable_offerings().empty());
 }
 
+// Launches in a registrationFailure window never register: 15 minutes after
+// the launch Karpenter deletes the NodeClaim and provisions the pods again
+// (after the window: the new node registers and takes them).
+TEST(Faults, RegistrationFailureTimesOutAndReprovisions) {
+  scenario::Scenario s = cluster::testing::platform2();
+  scenario::Fault broken;
+  broken.kind = scenario::FaultKind::kRegistrationFailure;
+  broken.at = 0s;
+  broken.duration = 10min;
+  s.faults.push_back(broken);
+  KarpenterOptions o;
+  o.disruption = false;
+  Rig r(std::move(s), o);
+  const auto product = cluster::testing::deployment(r.cluster, "product-service");
+  r.sim.schedule_at(Time{} + 5s, [&] { r.cluster.set_replicas(product, 80); });
+  r.sim.run_until(Time{} + 30s);
+  const auto first = r.of(ProvisioningAction::kLaunched);
+  ASSERT_EQ(first.size(), 1u);
+  const cluster::Node& n = r.cluster.node(first[0].node_id);
+  r.sim.run_until(first[0].at + 15min - 1s);
+  EXPECT_EQ(n.stage, cluster::NodeStage::kLaunched);  // still waiting
+  EXPECT_TRUE(r.of(ProvisioningAction::kRegistrationTimeout).empty());
+  // The in-flight claim kept the pods: no second launch meanwhile.
+  EXPECT_EQ(r.of(ProvisioningAction::kLaunched).size(), 1u);
+  r.sim.run_until(first[0].at + 15min);
+  const auto timeouts = r.of(ProvisioningAction::kRegistrationTimeout);
+  ASSERT_EQ(timeouts.size(), 1u);
+  EXPECT_EQ(timeouts[0].node, n.name);
+  EXPECT_NE(timeouts[0].message.find("did not register within 15m"), std::string::npos)
+      << timeouts[0].message;
+  EXPECT_EQ(n.stage, cluster::NodeStage::kGone);
+  // A new batch launches again; that node registers and the pods bind.
+  r.sim.run_until(first[0].at + 15min + 2min);
+  const auto launched = r.of(ProvisioningAction::kLaunched);
+  ASSERT_EQ(launched.size(), 2u);
+  EXPECT_GT(launched[1].at, timeouts[0].at);
+  EXPECT_TRUE(r.cluster.node(launched[1].node_id).ready);
+  EXPECT_TRUE(r.cluster.unschedulable_pods().empty());
+}
+
 }  // namespace
 }  // namespace ksim::karpenter

@@ -49,7 +49,11 @@
 // (default 10 s): launch-to-Ready about 35-60 s with a tail (cluster-facts
 // A.6). Draws come from the stream "karpenter/launch" of the scenario's seed,
 // one registration then one initialization draw per NodeClaim, in launch
-// order. Not modelled: the registration timeout (a node always registers).
+// order. Registration timeout (upstream nodeclaim lifecycle liveness.go): a
+// NodeClaim whose node has not registered 15 minutes after launch is deleted
+// (the instance terminated) and its pods are provisioned again; a node
+// registers late when the registration draw says so, or never when a
+// `registrationFailure` fault covers its launch.
 //
 // Unavailable offerings (AWS provider pkg/cache UnavailableOfferings): an
 // offering (type x zone x capacity type) marked unavailable is left out of
@@ -83,12 +87,13 @@ namespace ksim::karpenter {
 
 /// What became of one pod or NodeClaim of a provisioning decision.
 enum class ProvisioningAction {
-  kLaunched,       // a new NodeClaim launched as a node
-  kLaunchFailed,   // a new NodeClaim with no offering to launch (choose_offering
-                   // failed)
-  kUnschedulable,  // a pod fits nowhere: it stays Pending
+  kLaunched,             // a new NodeClaim launched as a node
+  kLaunchFailed,         // a new NodeClaim with no offering to launch (choose_offering
+                         // failed)
+  kUnschedulable,        // a pod fits nowhere: it stays Pending
+  kRegistrationTimeout,  // a launched node did not register in time: deleted
 };
-/// "launched", "launch-failed", "unschedulable".
+/// "launched", "launch-failed", "unschedulable", "registration-timeout".
 std::string_view action_name(ProvisioningAction a);
 
 /// One provisioning decision, as the trace records it.
@@ -167,6 +172,8 @@ struct KarpenterOptions {
   std::vector<scenario::Fault> faults;
   /// How long an offering stays unavailable (UnavailableOfferingsTTL).
   Duration unavailable_offerings_ttl = std::chrono::minutes{3};
+  /// Launch -> registered deadline (liveness.go registrationTTL, 15 min).
+  Duration registration_timeout = std::chrono::minutes{15};
 };
 
 class KarpenterController : public cluster::ClusterObserver {
@@ -260,6 +267,11 @@ class KarpenterController : public cluster::ClusterObserver {
   /// interruption.cpp: a launch an `insufficientCapacity` fault denies is
   /// recorded as failed (true) and its offering marked unavailable.
   bool launch_denied(const control::karpenter::NewNodeClaim& claim, Time now);
+  /// Whether a `registrationFailure` fault keeps the launch from registering.
+  [[nodiscard]] bool launch_broken(const control::karpenter::NewNodeClaim& claim, Time now) const;
+  /// The liveness check of a launched node at its registration deadline.
+  void registration_deadline(cluster::NodeId node);
+  std::vector<EventHandle> liveness_;
 
   EventHandle disruption_timer_;
   EventHandle validation_;

@@ -17,6 +17,10 @@
 //                         Karpenter's to refuse (KarpenterOptions::faults).
 //                         The Cluster Autoscaler's launches are not denied
 //                         (its scale-up failure handling is not modelled).
+//   registrationFailure   recorded at `at`; Karpenter's launches in the
+//                         window never register and are deleted at the
+//                         registration timeout (controller.h). The Cluster
+//                         Autoscaler's nodes are not affected.
 //
 // Each step is handed to a callback as a FaultRecord.
 #pragma once
@@ -34,13 +38,14 @@ namespace ksim::karpenter {
 class KarpenterController;
 
 enum class FaultStage {
-  kNotice,      // spot interruption notice: the node drains
-  kTerminated,  // the interrupted instance is gone
-  kNoTarget,    // fewer matching spot nodes than asked for
-  kCapacity,    // an insufficientCapacity window opens
+  kNotice,        // spot interruption notice: the node drains
+  kTerminated,    // the interrupted instance is gone
+  kNoTarget,      // fewer matching spot nodes than asked for
+  kCapacity,      // an insufficientCapacity window opens
+  kRegistration,  // a registrationFailure window opens
 };
 /// "SpotInterruptionWarning", "InstanceTerminated", "NoSpotNodeToInterrupt",
-/// "InsufficientCapacity" (the trace's reasons).
+/// "InsufficientCapacity", "RegistrationFailure" (the trace's reasons).
 std::string_view fault_reason(FaultStage s);
 
 struct FaultRecord {

@@ -88,6 +88,7 @@ struct RunSummary {
   /// executed.
   std::uint64_t nodeclaims_launched = 0;
   std::uint64_t launches_failed = 0;
+  std::uint64_t registration_timeouts = 0;  // NodeClaims deleted unregistered
   std::uint64_t disruptions_executed = 0;
   /// Cluster Autoscaler: nodes added and removed.
   std::uint64_t ca_nodes_added = 0;

@@ -54,9 +54,13 @@ enum class FaultKind {
   /// EC2 has no capacity for matching offerings for a while: launches of
   /// them fail with InsufficientInstanceCapacity.
   kInsufficientCapacity,
+  /// Instances launched while it lasts never join the cluster (a broken
+  /// AMI, user data or network path): Karpenter deletes their NodeClaims
+  /// after its registration timeout (15 min).
+  kRegistrationFailure,
 };
 
-/// "spotInterruption", "insufficientCapacity".
+/// "spotInterruption", "insufficientCapacity", "registrationFailure".
 std::string_view fault_name(FaultKind k);
 
 /// One `faults[]` entry. Empty filters match anything.
@@ -68,7 +72,7 @@ struct Fault {
   std::int32_t nodes = 1;
   /// kSpotInterruption: notice -> termination (AWS: 2 minutes).
   Duration notice = std::chrono::minutes{2};
-  /// kInsufficientCapacity: how long launches fail.
+  /// kInsufficientCapacity, kRegistrationFailure: how long launches fail.
   Duration duration = std::chrono::minutes{30};
   std::string node_pool;   // kSpotInterruption: the nodes' NodePool
   std::string node_group;  // kSpotInterruption: the nodes' managed node group
@@ -83,6 +87,9 @@ struct Fault {
   /// the run's start) fails.
   [[nodiscard]] bool denies(std::string_view type, std::string_view in_zone, CapacityType ct,
                             Duration t) const;
+  /// kRegistrationFailure: whether an instance of `type` launched in
+  /// `in_zone` at `t` never registers.
+  [[nodiscard]] bool breaks(std::string_view type, std::string_view in_zone, Duration t) const;
 };
 
 }  // namespace ksim::scenario
