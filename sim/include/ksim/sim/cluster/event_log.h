@@ -13,7 +13,7 @@
 
 namespace ksim::cluster {
 
-enum class ObjectKind { kNode, kPod, kReplicaSet, kDeployment, kService, kStatefulSet };
+enum class ObjectKind { kNode, kPod, kReplicaSet, kDeployment, kService, kStatefulSet, kDaemonSet };
 
 enum class EventReason {
   kNodeReady,          // kubelet: "Node %s status is now: NodeReady"
