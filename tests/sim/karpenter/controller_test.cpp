@@ -9,6 +9,7 @@
 #include <gtest/gtest.h>
 
 #include "../cluster/helpers.h"
+#include "ksim/sim/karpenter/snapshot.h"
 
 namespace ksim::karpenter {
 namespace {
@@ -210,6 +211,12 @@ TEST(KarpenterController, DaemonSetOverheadPicksALargerType) {
   }
   EXPECT_EQ(daemon_pods, 1u);
   EXPECT_EQ(r.cluster.requested(l.node_id).cpu_milli, 2400);
+  // Karpenter's view of the node: the daemon pod's part of its requests.
+  const k::ExistingNode e = existing_node(r.cluster, l.node_id);
+  EXPECT_EQ(e.requested.cpu_milli, 2400);
+  EXPECT_EQ(e.daemon_requested, (k::Resources{500, 128LL * 1024 * 1024, 1}));
+  ASSERT_EQ(daemonset_views(r.cluster).size(), 1u);
+  EXPECT_EQ(daemonset_views(r.cluster)[0].cpu_milli, 500);
   EXPECT_TRUE(r.cluster.unschedulable_pods().empty());
   EXPECT_EQ(r.launches().size(), 1u) << "the daemon pod never made Karpenter provision";
 }
