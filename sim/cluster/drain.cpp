@@ -34,8 +34,8 @@
 //                PodGC force-deletes the pods bound to a node that no longer
 //                exists; the node lifecycle controller records
 //                "RemovingNode".
-// Not modelled: the eviction order by priority class (non-critical first), VolumeAttachments,
-// PodGC's 40 s quarantine before it deletes orphaned pods.
+// Not modelled: the eviction order by priority class (non-critical first),
+// VolumeAttachments, PodGC's 40 s quarantine before it deletes orphaned pods.
 #include <algorithm>
 
 #include "ksim/sim/cluster/cluster.h"

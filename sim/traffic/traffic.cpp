@@ -102,9 +102,8 @@ PodState& Traffic::Impl::pod_state(cluster::PodId pod) {
       deployment ? cluster.deployment(cluster.replica_set(p.replica_set).deployment).name
       : daemon   ? cluster.daemonset(p.daemon_set).name
                  : cluster.statefulset(p.stateful_set).name;
-  const auto kind = deployment ? scenario::BehaviorTarget::kDeployment
-                    : daemon   ? scenario::BehaviorTarget::kImage
-                               : scenario::BehaviorTarget::kStatefulSet;
+  const auto kind =
+      deployment ? scenario::BehaviorTarget::kDeployment : scenario::BehaviorTarget::kStatefulSet;
   const std::string image = owner.containers.empty() ? std::string{} : owner.containers[0].image;
   for (std::size_t b = 0; b < behaviors.size() && ps.behavior == kNone; ++b) {
     const scenario::ServiceBehavior& spec = *behaviors[b].spec;
