@@ -29,9 +29,11 @@ control::karpenter::InFlightNodeClaim in_flight_claim(const cluster::Cluster& c,
 /// the Cluster Autoscaler's FilterOutDaemonSetPodListProcessor), in id order.
 std::vector<cluster::PodId> provisionable_pods(const cluster::Cluster& c);
 
-/// The DaemonSets as Karpenter's provisioner lists them (getDaemonSetPods):
-/// the template's requests summed over containers, nodeSelector, required
-/// node-affinity terms and tolerations (with the automatic ones).
+/// The DaemonSets as Karpenter's provisioner lists them (getDaemonSetPods:
+/// a live pod of the DaemonSet, so with the daemon controller's automatic
+/// tolerations, its required node affinity put back to the template's): the
+/// requests summed over containers, nodeSelector, required node-affinity
+/// terms and tolerations.
 std::vector<control::karpenter::DaemonSetView> daemonset_views(const cluster::Cluster& c);
 
 /// True for a node Karpenter launched (a NodePool's), not gone.
