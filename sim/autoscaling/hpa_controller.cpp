@@ -158,6 +158,8 @@ void HpaController::sync(Hpa& hpa) {
   // scale write in this same event may have created pods.
   for (const cluster::PodId id : live_.refresh(cluster_)) {
     const cluster::Pod& p = cluster_.pod(id);
+    // An HPA scales a Deployment; a DaemonSet's pods are never its target's.
+    if (p.owner_kind == cluster::OwnerKind::kDaemonSet) continue;
     const bool replica_set = p.owner_kind == cluster::OwnerKind::kReplicaSet;
     const std::size_t owner_index =
         replica_set ? cluster::index_of(p.replica_set) : cluster::index_of(p.stateful_set);

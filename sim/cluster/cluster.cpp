@@ -27,6 +27,7 @@ Cluster::Cluster(Simulator& sim, const scenario::Scenario& scenario, ClusterOpti
   build_nodes(scenario);
   build_services(scenario);
   build_pdbs(scenario);
+  build_daemonsets(scenario);
   build_workloads(scenario);
   build_statefulsets(scenario);
 }
@@ -100,6 +101,7 @@ NodeId Cluster::add_node(std::string_view group) {
                                [group](const scenario::NodeGroup& g) { return g.name == group; });
   KSIM_CHECK(it != groups_.end(), "add_node: no such node group");
   const NodeId id = create_node(static_cast<std::size_t>(it - groups_.begin()));
+  sync_daemon_sets(id);
   on_node_added(id);
   return id;
 }

@@ -62,6 +62,14 @@ PdbStatus Cluster::pdb_status(PdbId pdb) const {
       if (controllers.emplace(p.owner_kind, static_cast<std::uint32_t>(p.stateful_set)).second) {
         counts.controller_scale += statefulsets_[index_of(p.stateful_set)].replicas;
       }
+    } else if (p.owner_kind == OwnerKind::kDaemonSet) {
+      // Upstream finds no scale for a DaemonSet's pod (it has no scale
+      // subresource) and the sync fails where the expected scale is needed
+      // (percentages, maxUnavailable); here the DaemonSet counts its pods.
+      if (controllers.emplace(p.owner_kind, static_cast<std::uint32_t>(p.daemon_set)).second) {
+        counts.controller_scale +=
+            static_cast<std::int32_t>(daemonsets_[index_of(p.daemon_set)].pods.size());
+      }
     } else {
       const DeploymentId d = replica_sets_[index_of(p.replica_set)].deployment;
       if (controllers.emplace(p.owner_kind, static_cast<std::uint32_t>(d)).second) {

@@ -22,13 +22,20 @@
 //                Karpenter retries evictions with the controller's
 //                exponential backoff rather than kubectl's fixed 5 s; the
 //                interval is DrainOptions::eviction_retry.
+//                DaemonSet pods: kubectl drain --ignore-daemonsets leaves
+//                them ("ignoring DaemonSet-managed Pods") and does not wait
+//                for them; Karpenter v1's terminator does not drain pods
+//                tolerating karpenter.sh/disrupted:NoSchedule
+//                (podutil.IsDrainable, IsEvictable) and evicts the other
+//                daemon pods after every non-daemon pod (Evict:
+//                EvictInOrder(nonCriticalNonDaemon, nonCriticalDaemon, ...)),
+//                waiting for them too (daemon_set.cpp).
 //   delete_node  the instance is terminated: containers die with it and
 //                PodGC force-deletes the pods bound to a node that no longer
 //                exists; the node lifecycle controller records
 //                "RemovingNode".
-// Not modelled: DaemonSets (drains skip their pods), the eviction order by
-// priority class (non-critical first), VolumeAttachments, PodGC's 40 s
-// quarantine before it deletes orphaned pods.
+// Not modelled: the eviction order by priority class (non-critical first),
+// VolumeAttachments, PodGC's 40 s quarantine before it deletes orphaned pods.
 #include <algorithm>
 
 #include "ksim/sim/cluster/cluster.h"
@@ -72,6 +79,7 @@ void Cluster::drain(NodeId node, DrainOptions options) {
   n.draining = true;
   NodeState& st = node_state_[index_of(node)];
   st.delete_when_drained = options.delete_when_drained;
+  st.evict_daemon_set_pods = options.evict_daemon_set_pods;
   st.eviction_retry = options.eviction_retry;
   sim_.cancel(st.drain_deadline);
   st.deadline.reset();
@@ -84,19 +92,24 @@ void Cluster::drain(NodeId node, DrainOptions options) {
   drain_round(node);
 }
 
-// One pass over the node's pods: the ones past their forced-deletion time
-// are deleted, the others evicted; the next pass comes after the retry
-// interval if any eviction was refused, or at the next forced deletion.
+// One pass over the node's pods the drain waits for, the DaemonSet pods
+// last: the ones past their forced-deletion time are deleted, the others
+// evicted (daemon pods once no other is left to evict); the next pass comes
+// after the retry interval if any eviction was refused, or at the next
+// forced deletion.
 void Cluster::drain_round(NodeId node) {
   NodeState& st = node_state_[index_of(node)];
   sim_.cancel(st.drain_round);
   const Time now = sim_.now();
   std::optional<Time> next;
   const auto at = [&next](Time t) { next = next ? std::min(*next, t) : t; };
-  const std::vector<PodId> pods = st.pods;
+  std::vector<PodId> pods = st.pods;
+  std::stable_partition(pods.begin(), pods.end(), [this](PodId pod) {
+    return pods_[index_of(pod)].owner_kind != OwnerKind::kDaemonSet;
+  });
   for (const PodId pod : pods) {
     const Pod& p = pods_[index_of(pod)];
-    if (!p.active()) continue;
+    if (!p.active() || !drain_waits_for(node, pod)) continue;
     if (st.deadline) {
       const Duration grace = owner_of(p).grace;
       const Time force_at = *st.deadline - grace;
@@ -114,6 +127,7 @@ void Cluster::drain_round(NodeId node) {
       }
       at(force_at);
     }
+    if (!drain_may_evict(node, pod)) continue;  // a later round, once the others went
     const std::optional<std::string> refused = evict(pod);
     if (nodes_[index_of(node)].stage == NodeStage::kGone) return;
     if (!refused) continue;
@@ -132,7 +146,10 @@ void Cluster::drain_round(NodeId node) {
 void Cluster::check_drained(NodeId node) {
   if (node == kNoNode) return;
   const Node& n = nodes_[index_of(node)];
-  if (!n.draining || n.stage == NodeStage::kGone || !node_state_[index_of(node)].pods.empty()) {
+  if (!n.draining || n.stage == NodeStage::kGone) return;
+  const std::vector<PodId>& pods = node_state_[index_of(node)].pods;
+  if (std::any_of(pods.begin(), pods.end(),
+                  [this, node](PodId pod) { return drain_waits_for(node, pod); })) {
     return;
   }
   finish_drain(node);
@@ -196,6 +213,7 @@ void Cluster::delete_node(NodeId node) {
     }
     force_gone(pod);
   }
+  delete_pending_daemon_pods(node);
   const bool registered = n.stage != NodeStage::kLaunched;
   n.stage = NodeStage::kGone;
   n.ready = false;

@@ -96,6 +96,8 @@ std::string_view kind_name(ObjectKind k) {
       return "Service";
     case ObjectKind::kStatefulSet:
       return "StatefulSet";
+    case ObjectKind::kDaemonSet:
+      return "DaemonSet";
   }
   return "";
 }

@@ -197,6 +197,7 @@ void Cluster::node_registered(NodeId node) {
   NodeState& st = node_state_[index_of(node)];
   st.lifecycle =
       sim_.schedule_in(st.initialization_delay, [this, node] { node_initialized(node); });
+  sync_daemon_sets(node);
   on_node_added(node);
 }
 
@@ -214,6 +215,7 @@ void Cluster::node_initialized(NodeId node) {
   log_node(node, EventReason::kNodeReady, "Node " + n.name + " status is now: NodeReady");
   log_node(node, EventReason::kInitialized,
            "Node " + n.name + " initialized: Ready, startup taints removed");
+  sync_daemon_sets(node);
   on_node_added(node);
   notify([node](ClusterObserver& o) { o.on_node_ready(node); });
 }

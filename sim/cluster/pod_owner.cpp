@@ -57,11 +57,13 @@ void Cluster::init_pod_owner(PodOwner& o, const manifest::PodTemplate& t,
 
 const PodOwner& Cluster::owner_of(const Pod& p) const {
   if (p.owner_kind == OwnerKind::kStatefulSet) return statefulsets_[index_of(p.stateful_set)];
+  if (p.owner_kind == OwnerKind::kDaemonSet) return daemonsets_[index_of(p.daemon_set)];
   return replica_sets_[index_of(p.replica_set)];
 }
 
 PodOwner& Cluster::owner_of(const Pod& p) {
   if (p.owner_kind == OwnerKind::kStatefulSet) return statefulsets_[index_of(p.stateful_set)];
+  if (p.owner_kind == OwnerKind::kDaemonSet) return daemonsets_[index_of(p.daemon_set)];
   return replica_sets_[index_of(p.replica_set)];
 }
 
@@ -157,6 +159,7 @@ void Cluster::delete_pod_object(PodId pod, std::optional<Duration> grace) {
 void Cluster::pod_object_gone(PodId pod) {
   const Pod& p = pods_[index_of(pod)];
   for (const PdbId b : owner_of(p).pdbs) std::erase(pdbs_[index_of(b)].pods, pod);
+  if (p.owner_kind == OwnerKind::kDaemonSet) daemon_pod_gone(pod);
   if (p.owner_kind != OwnerKind::kStatefulSet) return;
   PodId& slot =
       statefulsets_[index_of(p.stateful_set)].ordinals[static_cast<std::size_t>(p.ordinal)];

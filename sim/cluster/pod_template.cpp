@@ -108,6 +108,10 @@ std::string controller_revision_hash(const manifest::StatefulSet& s) {
   return s.meta.name + "-" + template_hash(s.meta, s.template_);
 }
 
+std::string controller_revision_hash(const manifest::DaemonSet& d) {
+  return template_hash(d.meta, d.template_);
+}
+
 sched::Pod scheduler_pod(const manifest::PodTemplate& t, std::string_view ns) {
   sched::Pod p;
   p.namespace_ = std::string(ns);

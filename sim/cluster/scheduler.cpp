@@ -65,6 +65,10 @@ void Cluster::drain_queue() {
 
 void Cluster::schedule_one(PodId pod) {
   const Pod& p = pods_[index_of(pod)];
+  if (p.owner_kind == OwnerKind::kDaemonSet) {
+    schedule_daemon_pod(pod);  // pinned to its node (daemon_set.cpp)
+    return;
+  }
   sched::Pod sp = owner_of(p).scheduler_template;
   sp.name = p.name;
   const sched::ScheduleDecision d =

@@ -4,7 +4,9 @@
 #include <algorithm>
 #include <utility>
 
+#include "ksim/control/scheduler/selectors.h"
 #include "ksim/sim/karpenter/convert.h"
+#include "ksim/sim/karpenter/snapshot.h"
 #include "ksim/sim/kernel/check.h"
 
 namespace ksim::karpenter {
@@ -52,10 +54,27 @@ ca::PodView ca_pod(const cluster::Cluster& c, cluster::PodId id) {
   p.memory_bytes = v.memory_bytes;
   p.node_selector = ca::Labels(v.node_selector.begin(), v.node_selector.end());
   p.tolerations = v.tolerations;
+  p.daemonset = v.daemonset;
   const cluster::PodOwner& owner = c.pod_owner(id);
   p.not_movable = owner.pdbs.size() > 1 ||
                   (owner.pdbs.size() == 1 && c.disruptions_allowed(owner.pdbs[0]) <= 0);
   return p;
+}
+
+// The DaemonSet pods a new node of the group would run (upstream
+// simulator.BuildNodeInfoForNode adds daemonset.GetDaemonSetPodsForNode of the
+// template node: the daemon controller's predicate on the group's labels and
+// taints, not-ready taints aside since the template is a Ready node).
+void add_daemon_overhead(const cluster::Cluster& c, ca::NodeGroup& g) {
+  namespace sched = control::scheduler;
+  for (const cluster::DaemonSet& ds : c.daemonsets()) {
+    if (!sched::required_node_affinity_matches(ds.eligibility, g.labels)) continue;
+    if (sched::first_untolerated_taint(g.taints, ds.eligibility.tolerations)) continue;
+    for (const sched::ContainerRequests& r : ds.eligibility.containers) {
+      g.daemon_cpu_milli += r.cpu_milli.value_or(0);
+      g.daemon_memory_bytes += r.memory_bytes.value_or(0);
+    }
+  }
 }
 
 }  // namespace
@@ -85,6 +104,7 @@ ca::CaInput ClusterAutoscalerController::input() const {
     out.labels["kubernetes.io/os"] = "linux";
     if (!g.instance_type.empty()) out.labels["node.kubernetes.io/instance-type"] = g.instance_type;
     for (const scenario::Taint& t : g.taints) out.taints.push_back(to_control(t));
+    add_daemon_overhead(cluster_, out);
     in.groups.push_back(std::move(out));
   }
   for (const cluster::NodeId id : live) {
@@ -111,7 +131,7 @@ ca::CaInput ClusterAutoscalerController::input() const {
     v.being_deleted = n.draining || n.unschedulable;
     in.nodes.push_back(std::move(v));
   }
-  for (const cluster::PodId id : cluster_.unschedulable_pods()) {
+  for (const cluster::PodId id : provisionable_pods(cluster_)) {
     in.unschedulable.push_back(ca_pod(cluster_, id));
   }
   return in;

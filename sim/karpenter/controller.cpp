@@ -69,6 +69,7 @@ KarpenterController::~KarpenterController() {
 // observer must not call back into the cluster's mutators.
 void KarpenterController::on_pod_unschedulable(cluster::PodId pod) {
   const cluster::Pod& p = cluster_.pod(pod);
+  if (p.owner_kind == cluster::OwnerKind::kDaemonSet) return;  // not provisionable
   trigger(p.namespace_ + "/" + p.name);
 }
 
@@ -87,10 +88,11 @@ void KarpenterController::close_batch() {
   const Time now = sim_.now();
   k::ProvisioningInput in;
   // upstream schedules every pending pod, not only those that triggered.
-  for (const cluster::PodId id : cluster_.unschedulable_pods()) {
+  for (const cluster::PodId id : provisionable_pods(cluster_)) {
     in.pods.push_back(pod_view(cluster_, id));
   }
   if (in.pods.empty()) return;
+  in.daemonsets = daemonset_views(cluster_);
   ++batches_;
   for (const cluster::NodeId id : cluster_.live_nodes()) {
     const cluster::Node& n = cluster_.node(id);

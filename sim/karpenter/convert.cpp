@@ -197,17 +197,23 @@ k::PodView pod_view(const cluster::Cluster& c, cluster::PodId id) {
     v.memory_bytes += r.memory_bytes.value_or(0);
   }
   v.node_selector = k::Labels(tpl.node_selector.begin(), tpl.node_selector.end());
-  if (tpl.required_terms) {
-    for (const sched::NodeSelectorTerm& term : *tpl.required_terms) {
-      std::vector<k::Requirement> reqs;
-      for (const sched::Requirement& r : term.match_expressions) {
-        reqs.push_back({r.key, to_control(r.op), r.values, std::nullopt});
-      }
-      v.required_terms.push_back(std::move(reqs));
-    }
-  }
+  v.required_terms = required_terms(tpl);
   v.tolerations = tpl.tolerations;
+  v.daemonset = p.owner_kind == cluster::OwnerKind::kDaemonSet;
   return v;
+}
+
+std::vector<std::vector<k::Requirement>> required_terms(const sched::Pod& pod) {
+  std::vector<std::vector<k::Requirement>> out;
+  if (!pod.required_terms) return out;
+  for (const sched::NodeSelectorTerm& term : *pod.required_terms) {
+    std::vector<k::Requirement> reqs;
+    for (const sched::Requirement& r : term.match_expressions) {
+      reqs.push_back({r.key, to_control(r.op), r.values, std::nullopt});
+    }
+    out.push_back(std::move(reqs));
+  }
+  return out;
 }
 
 }  // namespace ksim::karpenter

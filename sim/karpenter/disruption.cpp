@@ -39,6 +39,8 @@ KarpenterController::NodeTrack& KarpenterController::track(cluster::NodeId node)
 // upstream podevents controller: a pod going away is a pod event of its node.
 void KarpenterController::on_pod_gone(cluster::PodId pod) {
   const cluster::Pod& p = cluster_.pod(pod);
+  // lastPodEventTime follows non-daemon pods only (podevents controller).
+  if (p.owner_kind == cluster::OwnerKind::kDaemonSet) return;
   if (p.node != cluster::kNoNode) track(p.node).last_pod_event = sim_.now();
 }
 
@@ -49,7 +51,7 @@ void KarpenterController::on_pod_gone(cluster::PodId pod) {
 // provisioner is triggered again while pods stay Unschedulable, as upstream
 // node events trigger it. The pod itself reports Unschedulable only once.
 void KarpenterController::on_node_ready(cluster::NodeId node) {
-  if (!cluster_.unschedulable_pods().empty()) trigger("node/" + cluster_.node(node).name);
+  if (!provisionable_pods(cluster_).empty()) trigger("node/" + cluster_.node(node).name);
   if (executions_.empty()) return;
   sim_.cancel(executions_check_);
   executions_check_ = sim_.schedule_in(Duration{0}, [this] { check_executions(); });
@@ -86,9 +88,10 @@ k::DisruptionInput KarpenterController::disruption_input() {
   in.instance_types = types_;
   in.unavailable = unavailable_offerings();
   in.options = options_.disruption_options;
-  for (const cluster::PodId id : cluster_.unschedulable_pods()) {
+  for (const cluster::PodId id : provisionable_pods(cluster_)) {
     in.pending_pods.push_back(pod_view(cluster_, id));
   }
+  in.daemonsets = daemonset_views(cluster_);
   for (const cluster::NodeId id : cluster_.live_nodes()) {
     const cluster::Node& n = cluster_.node(id);
     if (n.stage != cluster::NodeStage::kReady) {
@@ -102,15 +105,19 @@ k::DisruptionInput KarpenterController::disruption_input() {
     for (const cluster::PodId pid : cluster_.node_pods(id)) {
       const cluster::Pod& p = cluster_.pod(pid);
       seen.insert(pid);
-      if (!t.seen.contains(pid)) t.last_pod_event = now;  // bound since the last pass
+      const bool daemon = p.owner_kind == cluster::OwnerKind::kDaemonSet;
+      if (!daemon && !t.seen.contains(pid)) t.last_pod_event = now;  // bound since the last pass
       if (!p.active()) {
+        if (daemon) continue;
         // Terminating: its deletionTimestamp is a pod event.
         if (!t.last_pod_event || *t.last_pod_event < p.deleted) t.last_pod_event = p.deleted;
         continue;
       }
       k::PodView v = pod_view(cluster_, pid);
       const cluster::PodOwner& owner = cluster_.pod_owner(pid);
-      v.owner = (p.owner_kind == cluster::OwnerKind::kReplicaSet ? "ReplicaSet/" : "StatefulSet/") +
+      v.owner = (p.owner_kind == cluster::OwnerKind::kReplicaSet  ? "ReplicaSet/"
+                 : p.owner_kind == cluster::OwnerKind::kDaemonSet ? "DaemonSet/"
+                                                                  : "StatefulSet/") +
                 owner.name;
       v.pdb_blocked = owner.pdbs.size() > 1 ||
                       (owner.pdbs.size() == 1 && cluster_.disruptions_allowed(owner.pdbs[0]) <= 0);
@@ -188,6 +195,7 @@ void KarpenterController::expire(k::DisruptionInput& in) {
     cluster::DrainOptions o;
     o.termination_grace_period = grace_of(cluster_.node(*id).node_pool);
     o.delete_when_drained = true;
+    o.evict_daemon_set_pods = true;  // Karpenter's terminator
     cluster_.drain(*id, o);
     for (k::ExistingNode& e : in.nodes) {
       if (e.name == v.node) e.marked_for_deletion = true;
@@ -257,6 +265,7 @@ void KarpenterController::start_drains(Execution& x) {
     cluster::DrainOptions o;
     o.termination_grace_period = grace_of(n.node_pool);
     o.delete_when_drained = true;
+    o.evict_daemon_set_pods = true;  // Karpenter's terminator
     cluster_.drain(id, o);
   }
 }

@@ -6,6 +6,49 @@
 namespace ksim::karpenter {
 
 namespace k = control::karpenter;
+namespace sched = control::scheduler;
+
+namespace {
+
+// The requests of the DaemonSet pods assumed or bound on the node (terminating
+// ones included, as Cluster::requested counts them).
+k::Resources daemon_requested(const cluster::Cluster& c, cluster::NodeId id) {
+  k::Resources sum;
+  for (const cluster::PodId pod : c.node_pods(id)) {
+    if (c.pod(pod).owner_kind != cluster::OwnerKind::kDaemonSet) continue;
+    sum += pod_view(c, pod).requests();
+  }
+  return sum;
+}
+
+}  // namespace
+
+std::vector<cluster::PodId> provisionable_pods(const cluster::Cluster& c) {
+  std::vector<cluster::PodId> out;
+  for (const cluster::PodId id : c.unschedulable_pods()) {
+    if (c.pod(id).owner_kind != cluster::OwnerKind::kDaemonSet) out.push_back(id);
+  }
+  return out;
+}
+
+std::vector<k::DaemonSetView> daemonset_views(const cluster::Cluster& c) {
+  std::vector<k::DaemonSetView> out;
+  for (const cluster::DaemonSet& ds : c.daemonsets()) {
+    const sched::Pod& tpl = ds.eligibility;
+    k::DaemonSetView v;
+    v.namespace_ = ds.namespace_;
+    v.name = ds.name;
+    for (const sched::ContainerRequests& r : tpl.containers) {
+      v.cpu_milli += r.cpu_milli.value_or(0);
+      v.memory_bytes += r.memory_bytes.value_or(0);
+    }
+    v.node_selector = k::Labels(tpl.node_selector.begin(), tpl.node_selector.end());
+    v.required_terms = required_terms(tpl);
+    v.tolerations = tpl.tolerations;
+    out.push_back(std::move(v));
+  }
+  return out;
+}
 
 bool is_karpenter_node(const cluster::Node& n) {
   return !n.node_pool.empty() && n.stage != cluster::NodeStage::kGone;
@@ -23,6 +66,7 @@ k::ExistingNode existing_node(const cluster::Cluster& c, cluster::NodeId id) {
   out.capacity = to_control(n.capacity);
   out.allocatable = to_control(n.allocatable);
   out.requested = to_control(c.requested(id));
+  out.daemon_requested = daemon_requested(c, id);
   out.initialized = n.stage == cluster::NodeStage::kReady;
   out.ready = n.ready;
   out.created_us = to_us(n.launched);
@@ -40,7 +84,7 @@ k::InFlightNodeClaim in_flight_claim(const cluster::Cluster& c, cluster::NodeId 
   for (const scenario::Taint& t : n.taints) out.taints.push_back(to_control(t));
   out.capacity = to_control(n.capacity);
   out.allocatable = to_control(n.allocatable);
-  out.requested = to_control(c.requested(id));
+  out.requested = (to_control(c.requested(id)) - daemon_requested(c, id)).floored();
   return out;
 }
 

@@ -26,8 +26,8 @@ std::string LoadError::to_string() const {
 }
 
 std::size_t ManifestSet::size() const {
-  return namespaces.size() + deployments.size() + stateful_sets.size() + services.size() +
-         ingresses.size() + hpas.size() + pdbs.size() + node_pools.size() +
+  return namespaces.size() + deployments.size() + stateful_sets.size() + daemon_sets.size() +
+         services.size() + ingresses.size() + hpas.size() + pdbs.size() + node_pools.size() +
          ec2_node_classes.size() + not_modelled.size();
 }
 

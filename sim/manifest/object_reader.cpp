@@ -12,7 +12,7 @@
 namespace ksim::manifest::detail {
 namespace {
 
-using Object = std::variant<Namespace, Deployment, StatefulSet, Service, Ingress,
+using Object = std::variant<Namespace, Deployment, StatefulSet, DaemonSet, Service, Ingress,
                             HorizontalPodAutoscaler, PodDisruptionBudget, NodePool, EC2NodeClass>;
 
 /// The modelled kinds and the apiVersions the API server (1.33) serves for them.
@@ -20,10 +20,11 @@ struct ModelledKind {
   std::string_view kind;
   std::array<std::string_view, 2> versions;  // "" = unused slot
 };
-constexpr std::array<ModelledKind, 9> kModelled = {{
+constexpr std::array<ModelledKind, 10> kModelled = {{
     {"Namespace", {"v1", ""}},
     {"Deployment", {"apps/v1", ""}},
     {"StatefulSet", {"apps/v1", ""}},
+    {"DaemonSet", {"apps/v1", ""}},
     {"Service", {"v1", ""}},
     {"Ingress", {"networking.k8s.io/v1", ""}},
     {"HorizontalPodAutoscaler", {"autoscaling/v2", "autoscaling/v1"}},
@@ -107,6 +108,7 @@ Object read_kind(const Field& root, std::string_view kind, std::string_view api_
   if (kind == "Namespace") return Namespace{};
   if (kind == "Deployment") return read_deployment(root);
   if (kind == "StatefulSet") return read_stateful_set(root);
+  if (kind == "DaemonSet") return read_daemon_set(root);
   if (kind == "Service") return read_service(root);
   if (kind == "Ingress") return read_ingress(root);
   if (kind == "HorizontalPodAutoscaler") return read_hpa(root, api_version);
@@ -122,6 +124,7 @@ void add(Object&& object, ManifestSet& set) {
         if constexpr (std::is_same_v<T, Namespace>) set.namespaces.push_back(std::move(o));
         if constexpr (std::is_same_v<T, Deployment>) set.deployments.push_back(std::move(o));
         if constexpr (std::is_same_v<T, StatefulSet>) set.stateful_sets.push_back(std::move(o));
+        if constexpr (std::is_same_v<T, DaemonSet>) set.daemon_sets.push_back(std::move(o));
         if constexpr (std::is_same_v<T, Service>) set.services.push_back(std::move(o));
         if constexpr (std::is_same_v<T, Ingress>) set.ingresses.push_back(std::move(o));
         if constexpr (std::is_same_v<T, HorizontalPodAutoscaler>) set.hpas.push_back(std::move(o));

@@ -24,6 +24,7 @@ std::optional<std::int32_t> read_port_number(const Field& f);
 
 Deployment read_deployment(const Field& root);
 StatefulSet read_stateful_set(const Field& root);
+DaemonSet read_daemon_set(const Field& root);
 Service read_service(const Field& root);
 Ingress read_ingress(const Field& root);
 /// `api_version` is autoscaling/v2 or autoscaling/v1 (converted to v2).

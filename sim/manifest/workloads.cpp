@@ -1,4 +1,4 @@
-// Reading apps/v1 Deployment and StatefulSet with the API server's defaults
+// Reading apps/v1 Deployment, StatefulSet and DaemonSet with the API server's defaults
 // (pkg/apis/apps/v1/defaults.go) and validation (pkg/apis/apps/validation).
 #include "readers.h"
 
@@ -11,13 +11,11 @@ bool over_100_percent(const IntOrString& v) {
   return v.is_string && scaled_value(v, 100, false) > 100;
 }
 
-// replicas, selector and template: what both workload kinds share. The
-// selector is required and must select the template's labels
-// (ValidateDeploymentSpec / ValidateStatefulSetSpec).
-void read_workload(const Field& spec, std::string_view kind, std::int32_t& replicas,
-                   LabelSelector& selector, PodTemplate& tpl) {
-  set_int32(spec, "replicas", replicas);
-  check_non_negative(spec, "replicas", replicas);
+// selector and template: what the workload kinds share. The selector is
+// required and must select the template's labels (ValidateDeploymentSpec,
+// ValidateStatefulSetSpec, ValidateDaemonSetSpec).
+void read_selector_and_template(const Field& spec, std::string_view kind, LabelSelector& selector,
+                                PodTemplate& tpl) {
   auto sel_field = spec.require("selector");
   std::optional<LabelSelector> sel;
   if (sel_field) sel = read_label_selector(*sel_field);
@@ -32,6 +30,14 @@ void read_workload(const Field& spec, std::string_view kind, std::int32_t& repli
     if (at) at = at->get("labels").value_or(*at);
     (at ? *at : *tpl_field).fail("`selector` does not match template `labels`");
   }
+}
+
+// replicas, selector and template (Deployment and StatefulSet).
+void read_workload(const Field& spec, std::string_view kind, std::int32_t& replicas,
+                   LabelSelector& selector, PodTemplate& tpl) {
+  set_int32(spec, "replicas", replicas);
+  check_non_negative(spec, "replicas", replicas);
+  read_selector_and_template(spec, kind, selector, tpl);
 }
 
 void read_rolling_update(const Field& ru, RollingUpdate& r) {
@@ -79,7 +85,47 @@ VolumeClaimTemplate read_claim_template(const Field& f) {
   return v;
 }
 
+// spec.updateStrategy of a DaemonSet: rollingUpdate is read for the
+// RollingUpdate type only (SetDefaults_DaemonSet fills it there), and
+// maxUnavailable and maxSurge may not both be 0
+// (ValidateRollingUpdateDaemonSet).
+void read_daemon_update_strategy(const Field& us, DaemonSet& d) {
+  if (auto t = one_of(us, "type", {"RollingUpdate", "OnDelete"})) {
+    d.update_strategy = *t == "OnDelete" ? DaemonSetUpdateStrategy::kOnDelete
+                                         : DaemonSetUpdateStrategy::kRollingUpdate;
+  }
+  auto ru = us.get_map("rollingUpdate");
+  if (!ru || d.update_strategy != DaemonSetUpdateStrategy::kRollingUpdate) return;
+  for (auto [key, value] :
+       {std::pair{"maxUnavailable", &d.max_unavailable}, std::pair{"maxSurge", &d.max_surge}}) {
+    auto f = ru->get(key);
+    if (!f) continue;
+    if (auto v = read_int_or_percent(*f)) *value = *v;
+    if (over_100_percent(*value)) f->fail("must not be greater than 100%");
+  }
+  if (is_zero(d.max_unavailable) && is_zero(d.max_surge)) {
+    if (auto f = ru->get("maxUnavailable")) {
+      f->fail("may not be 0 when `maxSurge` is 0");
+    } else {
+      ru->fail_child("maxUnavailable", "may not be 0 when `maxSurge` is 0");
+    }
+  }
+}
+
 }  // namespace
+
+DaemonSet read_daemon_set(const Field& root) {
+  DaemonSet d;
+  auto spec = root.require("spec");
+  if (!spec || !spec->expect_map()) return d;
+  read_selector_and_template(*spec, "daemonset", d.selector, d.template_);
+  if (auto us = spec->get_map("updateStrategy")) read_daemon_update_strategy(*us, d);
+  set_int32(*spec, "minReadySeconds", d.min_ready_seconds);
+  check_non_negative(*spec, "minReadySeconds", d.min_ready_seconds);
+  set_int32(*spec, "revisionHistoryLimit", d.revision_history_limit);
+  check_non_negative(*spec, "revisionHistoryLimit", d.revision_history_limit);
+  return d;
+}
 
 Deployment read_deployment(const Field& root) {
   Deployment d;

@@ -95,8 +95,12 @@ PodState& Traffic::Impl::pod_state(cluster::PodId pod) {
   ps.gone = p.stage == cluster::PodStage::kGone;
   const cluster::PodOwner& owner = cluster.pod_owner(pod);
   const bool deployment = p.owner_kind == cluster::OwnerKind::kReplicaSet;
+  // A DaemonSet's pod (a node agent) serves no route unless a behaviour
+  // names its image; no behaviour targets a DaemonSet by name.
+  const bool daemon = p.owner_kind == cluster::OwnerKind::kDaemonSet;
   const std::string workload =
       deployment ? cluster.deployment(cluster.replica_set(p.replica_set).deployment).name
+      : daemon   ? cluster.daemonset(p.daemon_set).name
                  : cluster.statefulset(p.stateful_set).name;
   const auto kind =
       deployment ? scenario::BehaviorTarget::kDeployment : scenario::BehaviorTarget::kStatefulSet;
@@ -104,14 +108,16 @@ PodState& Traffic::Impl::pod_state(cluster::PodId pod) {
   for (std::size_t b = 0; b < behaviors.size() && ps.behavior == kNone; ++b) {
     const scenario::ServiceBehavior& spec = *behaviors[b].spec;
     const bool ns_ok = spec.namespace_.empty() || spec.namespace_ == owner.namespace_;
-    if ((spec.target == kind && ns_ok && spec.name == workload) ||
+    if ((!daemon && spec.target == kind && ns_ok && spec.name == workload) ||
         (spec.target == scenario::BehaviorTarget::kImage &&
          (image == spec.name || image.starts_with(spec.name + ":") ||
           image.starts_with(spec.name + "@")))) {
       ps.behavior = static_cast<std::uint32_t>(b);
     }
   }
-  const auto limit = cpu_limits.find(std::string(deployment ? "Deployment/" : "StatefulSet/") +
+  const auto limit = cpu_limits.find(std::string(deployment ? "Deployment/"
+                                                 : daemon   ? "DaemonSet/"
+                                                            : "StatefulSet/") +
                                      owner.namespace_ + "/" + workload);
   ps.limit_cores = limit == cpu_limits.end() ? 0.0 : limit->second;
   return ps;
@@ -214,6 +220,9 @@ std::expected<std::unique_ptr<Traffic>, std::vector<std::string>> Traffic::creat
   }
   for (const manifest::StatefulSet& d : sc.manifests.stateful_sets) {
     add_limit("StatefulSet/" + d.meta.namespace_ + "/" + d.meta.name, d.template_);
+  }
+  for (const manifest::DaemonSet& d : sc.manifests.daemon_sets) {
+    add_limit("DaemonSet/" + d.meta.namespace_ + "/" + d.meta.name, d.template_);
   }
   const RandomStreams streams(sc.seed);
   m.mix_rng = streams.stream("traffic/mix");

@@ -82,5 +82,67 @@ TEST(ClusterAutoscaler, ScalesTheGroupUpThenDownToMin) {
   EXPECT_EQ(r.cluster.live_nodes().size(), 4u);  // back to min
 }
 
+// The autoscaled platform plus a Deployment "batch" of one pod requesting
+// `cpu_milli` and, with `daemon_cpu` > 0, a DaemonSet "agent" of that cpu
+// and 128Mi, tolerating every taint.
+scenario::Scenario with_batch_and_daemon(std::int64_t cpu_milli, std::int64_t daemon_cpu) {
+  scenario::Scenario s = autoscaled_platform2();
+  manifest::Deployment big = s.manifests.deployments.back();
+  big.meta.name = "batch";
+  big.selector.match_labels = {{"app", "batch"}};
+  big.template_.labels = {{"app", "batch"}};
+  big.template_.containers.resize(1);
+  big.template_.containers[0].name = "batch";
+  big.template_.containers[0].requests_milli = {{"cpu", cpu_milli}};
+  big.template_.containers[0].limits_milli.clear();
+  big.replicas = 1;
+  s.manifests.deployments.push_back(big);
+  if (daemon_cpu > 0) {
+    manifest::DaemonSet ds;
+    ds.meta.name = "agent";
+    ds.meta.namespace_ = "logging";
+    ds.selector.match_labels = {{"app", "agent"}};
+    ds.template_.labels = {{"app", "agent"}};
+    manifest::Toleration all;
+    all.op = manifest::TolerationOperator::kExists;
+    ds.template_.tolerations.push_back(all);
+    manifest::Container c;
+    c.name = "agent";
+    c.image = "agent:1.0";
+    c.requests_milli = {{"cpu", daemon_cpu}, {"memory", 128LL * 1024 * 1024 * 1000}};
+    ds.template_.containers.push_back(c);
+    s.manifests.daemon_sets.push_back(ds);
+  }
+  return s;
+}
+
+// The group's template carries its DaemonSet pods (upstream adds them to
+// the template node info): a 1900m pod fits a new m7g.large (1930m) alone,
+// not next to a 100m daemon pod, so the scan does not scale up for it.
+TEST(ClusterAutoscaler, TemplateCarriesDaemonSetPods) {
+  {
+    Rig r(with_batch_and_daemon(1900, 0));
+    r.sim.run_until(kTimeZero + 120s);
+    EXPECT_EQ(r.ca.input().groups.at(0).daemon_cpu_milli, 0);
+    ASSERT_FALSE(r.records.empty());
+    EXPECT_EQ(r.records[0].action, CaAction::kScaleUp);
+    EXPECT_EQ(r.records[0].delta, 1);
+  }
+  Rig r(with_batch_and_daemon(1900, 100));
+  r.sim.run_until(kTimeZero + 120s);
+  const auto in = r.ca.input();
+  EXPECT_EQ(in.groups.at(0).daemon_cpu_milli, 100);
+  EXPECT_EQ(in.groups.at(0).daemon_memory_bytes, 128LL * 1024 * 1024);
+  EXPECT_TRUE(r.records.empty()) << "no node of the group could hold the pod";
+  ASSERT_EQ(in.unschedulable.size(), 1u) << "daemon pods are never scaled up for";
+  EXPECT_TRUE(in.unschedulable[0].name.starts_with("batch-"));
+  // The daemon pods on the nodes are flagged.
+  std::size_t flagged = 0;
+  for (const auto& n : in.nodes) {
+    for (const auto& p : n.pods) flagged += p.daemonset ? 1 : 0;
+  }
+  EXPECT_EQ(flagged, 4u);
+}
+
 }  // namespace
 }  // namespace ksim::karpenter

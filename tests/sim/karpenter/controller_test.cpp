@@ -9,6 +9,7 @@
 #include <gtest/gtest.h>
 
 #include "../cluster/helpers.h"
+#include "ksim/sim/karpenter/snapshot.h"
 
 namespace ksim::karpenter {
 namespace {
@@ -142,6 +143,82 @@ TEST(KarpenterController, NodeReadyTriggersAnotherDecision) {
   const ProvisioningRecord& last = r.records.back();
   EXPECT_EQ(last.action, ProvisioningAction::kUnschedulable);
   EXPECT_EQ(last.at, n.ready_since + 1s);  // the idle window after the node event
+}
+
+// Platform 2 plus a Deployment "batch" of one pod requesting 1900m / 128Mi
+// (no managed node holds it: each runs a 100m pod already) and, with
+// `daemon_cpu` > 0, a DaemonSet "agent" requesting that cpu and 128Mi.
+scenario::Scenario with_batch(std::int64_t daemon_cpu) {
+  scenario::Scenario s = cluster::testing::platform2();
+  manifest::Deployment big = s.manifests.deployments.back();
+  big.meta.name = "batch";
+  big.selector.match_labels = {{"app", "batch"}};
+  big.template_.labels = {{"app", "batch"}};
+  big.template_.containers.resize(1);
+  big.template_.containers[0].name = "batch";
+  big.template_.containers[0].image = "batch:1.0";
+  big.template_.containers[0].requests_milli = {{"cpu", 1900},
+                                                {"memory", 128LL * 1024 * 1024 * 1000}};
+  big.template_.containers[0].limits_milli.clear();
+  big.replicas = 1;
+  s.manifests.deployments.push_back(big);
+  if (daemon_cpu > 0) {
+    manifest::DaemonSet ds;
+    ds.meta.name = "agent";
+    ds.meta.namespace_ = "logging";
+    ds.selector.match_labels = {{"app", "agent"}};
+    ds.template_.labels = {{"app", "agent"}};
+    manifest::Container c;
+    c.name = "agent";
+    c.image = "agent:1.0";
+    c.requests_milli = {{"cpu", daemon_cpu}, {"memory", 128LL * 1024 * 1024 * 1000}};
+    ds.template_.containers.push_back(c);
+    s.manifests.daemon_sets.push_back(ds);
+  }
+  return s;
+}
+
+// Hand-computed: without DaemonSets the 1900m pod fits a 2-vCPU type
+// (allocatable 1930m); the cheapest arm64 on-demand c/m/t one in
+// ap-northeast-2 is t4g.medium ($0.0416/h). With a 500m DaemonSet the node
+// must hold 2400m, so a 4-vCPU type (3920m): c6g.xlarge ($0.154/h) is the
+// cheapest of t4g ($0.1664), c6g, c7g ($0.1632), m6g ($0.188), m7g
+// ($0.2006) xlarge. The new node then runs the DaemonSet's pod next to it.
+TEST(KarpenterController, DaemonSetOverheadPicksALargerType) {
+  {
+    Rig r(with_batch(0));
+    r.sim.run_until(Time{} + 30s);
+    ASSERT_EQ(r.launches().size(), 1u);
+    EXPECT_EQ(r.launches()[0].instance_type, "t4g.medium");
+  }
+  Rig r(with_batch(500));
+  r.sim.run_until(Time{} + 30s);
+  const auto launches = r.launches();
+  ASSERT_EQ(launches.size(), 1u);
+  const ProvisioningRecord& l = launches[0];
+  EXPECT_EQ(l.instance_type, "c6g.xlarge");
+  ASSERT_EQ(l.pods.size(), 1u);
+  EXPECT_TRUE(l.pods[0].starts_with("shop/batch-")) << l.pods[0];
+  r.sim.run_until(Time{} + 300s);
+  const cluster::Node& n = r.cluster.node(l.node_id);
+  ASSERT_TRUE(n.ready);
+  const auto batch = cluster::testing::deployment(r.cluster, "batch");
+  ASSERT_EQ(r.cluster.active_pods(batch).size(), 1u);
+  EXPECT_EQ(r.cluster.pod(r.cluster.active_pods(batch)[0]).node, l.node_id);
+  std::size_t daemon_pods = 0;
+  for (const cluster::PodId p : r.cluster.node_pods(l.node_id)) {
+    if (r.cluster.pod(p).owner_kind == cluster::OwnerKind::kDaemonSet) ++daemon_pods;
+  }
+  EXPECT_EQ(daemon_pods, 1u);
+  EXPECT_EQ(r.cluster.requested(l.node_id).cpu_milli, 2400);
+  // Karpenter's view of the node: the daemon pod's part of its requests.
+  const k::ExistingNode e = existing_node(r.cluster, l.node_id);
+  EXPECT_EQ(e.requested.cpu_milli, 2400);
+  EXPECT_EQ(e.daemon_requested, (k::Resources{500, 128LL * 1024 * 1024, 1}));
+  ASSERT_EQ(daemonset_views(r.cluster).size(), 1u);
+  EXPECT_EQ(daemonset_views(r.cluster)[0].cpu_milli, 500);
+  EXPECT_TRUE(r.cluster.unschedulable_pods().empty());
+  EXPECT_EQ(r.launches().size(), 1u) << "the daemon pod never made Karpenter provision";
 }
 
 }  // namespace

@@ -71,6 +71,52 @@ TEST(KarpenterDisruption, EmptyNodeDeletedAfterConsolidateAfter) {
   EXPECT_EQ(r.cluster.live_nodes().size(), 4u);
 }
 
+// The same with a DaemonSet "agent" on every node: once product-service is
+// gone the Karpenter node holds only its daemon pod, which emptiness ignores
+// (upstream: reschedulable pods exclude DaemonSet pods). The terminator
+// evicts the daemon pod (it does not tolerate karpenter.sh/disrupted) and the
+// node goes when it is gone, its 30 s grace later.
+TEST(KarpenterDisruption, NodeWithOnlyADaemonPodIsEmpty) {
+  scenario::Scenario s = cluster::testing::platform2();
+  manifest::DaemonSet ds;
+  ds.meta.name = "agent";
+  ds.meta.namespace_ = "logging";
+  ds.selector.match_labels = {{"app", "agent"}};
+  ds.template_.labels = {{"app", "agent"}};
+  manifest::Container c;
+  c.name = "agent";
+  c.image = "agent:1.0";
+  c.requests_milli = {{"cpu", 100}};
+  ds.template_.containers.push_back(c);
+  s.manifests.daemon_sets.push_back(ds);
+  Rig r(std::move(s));
+  const auto product = cluster::testing::deployment(r.cluster, "product-service");
+  r.sim.schedule_at(kTimeZero + 5s, [&] { r.cluster.set_replicas(product, 80); });
+  r.sim.run_until(kTimeZero + 200s);
+  ASSERT_EQ(r.launches.size(), 1u);
+  const cluster::NodeId node = r.launches[0].node_id;
+  ASSERT_TRUE(r.cluster.node(node).ready);
+  r.cluster.set_replicas(product, 0);
+  r.sim.run_until(kTimeZero + 330s);
+  const auto& left = r.cluster.node_pods(node);
+  ASSERT_EQ(left.size(), 1u);
+  const cluster::PodId agent = left[0];
+  EXPECT_EQ(r.cluster.pod(agent).owner_kind, cluster::OwnerKind::kDaemonSet);
+  r.sim.run_until(kTimeZero + 500s);
+  const cluster::Node& n = r.cluster.node(node);
+  ASSERT_EQ(n.stage, cluster::NodeStage::kGone);
+  ASSERT_GE(r.records.size(), 2u);
+  EXPECT_EQ(r.records[0].method, k::DisruptionMethod::kEmptiness);
+  const DisruptionRecord& executed = r.records[1];
+  EXPECT_EQ(executed.stage, DisruptionStage::kExecuted);
+  const auto evicted = cluster::testing::events_of(r.cluster, cluster::EventReason::kEvicted,
+                                                   "logging/" + r.cluster.pod(agent).name);
+  ASSERT_EQ(evicted.size(), 1u);
+  EXPECT_EQ(evicted[0].time, executed.at);
+  EXPECT_EQ(n.deleted, executed.at + 30s);
+  EXPECT_EQ(r.cluster.live_nodes().size(), 4u);
+}
+
 // A burst of 126 pending pods launches one c6g.4xlarge; when product-service
 // drops to 85 replicas 16 pods are left on it, which a t4g.medium holds:
 // single-node consolidation replaces it ($0.6160/h -> $0.0416/h), the old

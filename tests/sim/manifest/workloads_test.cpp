@@ -1,4 +1,4 @@
-// apps/v1 Deployment and StatefulSet: defaults, strategy, selectors and their
+// apps/v1 Deployment, StatefulSet and DaemonSet: defaults, strategy, selectors and their
 // validation errors.
 #include <gtest/gtest.h>
 
@@ -275,6 +275,127 @@ spec:
       "be greater than or equal to 0",
       "test.yaml:9: StatefulSet default/kafka: spec.template.metadata.labels: `selector` does not "
       "match template `labels`",
+  };
+  EXPECT_EQ(errors, expected);
+}
+
+TEST(DaemonSet, DefaultsAndFields) {
+  const ManifestSet set = parse_ok(R"(apiVersion: apps/v1
+kind: DaemonSet
+metadata: {name: fluent-bit, namespace: logging}
+spec:
+  selector: {matchLabels: {app: fluent-bit}}
+  template:
+    metadata: {labels: {app: fluent-bit}}
+    spec:
+      tolerations: [{operator: Exists}]
+      containers:
+        - name: fluent-bit
+          image: fluent/fluent-bit:3.1
+          resources: {requests: {cpu: 100m, memory: 128Mi}}
+---
+apiVersion: apps/v1
+kind: DaemonSet
+metadata: {name: node-exporter}
+spec:
+  minReadySeconds: 5
+  revisionHistoryLimit: 3
+  updateStrategy:
+    type: RollingUpdate
+    rollingUpdate: {maxUnavailable: 10%, maxSurge: 1}
+  selector: {matchLabels: {app: ne}}
+  template:
+    metadata: {labels: {app: ne}}
+    spec:
+      nodeSelector: {kubernetes.io/os: linux}
+      containers: [{name: ne, image: ne}]
+)");
+  ASSERT_EQ(set.daemon_sets.size(), 2u);
+  EXPECT_EQ(set.size(), 2u);
+  EXPECT_TRUE(set.not_modelled.empty());
+  const DaemonSet& f = set.daemon_sets[0];
+  EXPECT_EQ(f.meta.namespace_, "logging");
+  EXPECT_EQ(f.meta.name, "fluent-bit");
+  EXPECT_EQ(f.update_strategy, DaemonSetUpdateStrategy::kRollingUpdate);
+  EXPECT_EQ(f.max_unavailable, IntOrString::of_int(1));
+  EXPECT_EQ(f.max_surge, IntOrString::of_int(0));
+  EXPECT_EQ(f.min_ready_seconds, 0);
+  EXPECT_EQ(f.revision_history_limit, 10);
+  ASSERT_EQ(f.template_.containers.size(), 1u);
+  EXPECT_EQ(f.template_.containers[0].requests_milli.at("cpu"), 100);
+  ASSERT_EQ(f.template_.tolerations.size(), 1u);
+  EXPECT_EQ(f.template_.tolerations[0].op, TolerationOperator::kExists);
+  const DaemonSet& n = set.daemon_sets[1];
+  EXPECT_EQ(n.meta.namespace_, "default");
+  EXPECT_EQ(n.max_unavailable, IntOrString::of_string("10%"));
+  EXPECT_EQ(n.max_surge, IntOrString::of_int(1));
+  EXPECT_EQ(n.min_ready_seconds, 5);
+  EXPECT_EQ(n.revision_history_limit, 3);
+  EXPECT_EQ(n.template_.node_selector.at("kubernetes.io/os"), "linux");
+}
+
+TEST(DaemonSet, OnDeleteIgnoresRollingUpdate) {
+  const ManifestSet set = parse_ok(R"(apiVersion: apps/v1
+kind: DaemonSet
+metadata: {name: a}
+spec:
+  updateStrategy: {type: OnDelete, rollingUpdate: {maxUnavailable: 0}}
+  selector: {matchLabels: {app: a}}
+  template:
+    metadata: {labels: {app: a}}
+    spec: {containers: [{name: a, image: a}]}
+)");
+  ASSERT_EQ(set.daemon_sets.size(), 1u);
+  EXPECT_EQ(set.daemon_sets[0].update_strategy, DaemonSetUpdateStrategy::kOnDelete);
+  EXPECT_EQ(set.daemon_sets[0].max_unavailable, IntOrString::of_int(1));
+}
+
+TEST(DaemonSet, Errors) {
+  const auto errors = errors_of(R"(apiVersion: apps/v1
+kind: DaemonSet
+metadata: {name: a}
+spec:
+  updateStrategy:
+    rollingUpdate: {maxUnavailable: 0}
+  selector: {matchLabels: {app: a}}
+  template:
+    metadata: {labels: {app: a}}
+    spec: {containers: [{name: a, image: a}]}
+---
+apiVersion: apps/v1
+kind: DaemonSet
+metadata: {name: b, namespace: kube-system}
+spec:
+  updateStrategy: {type: Always, rollingUpdate: {maxSurge: 120%}}
+  minReadySeconds: -1
+  selector: {matchLabels: {app: b}}
+  template:
+    metadata: {labels: {app: other}}
+    spec: {containers: [{name: b, image: b}]}
+---
+apiVersion: extensions/v1beta1
+kind: DaemonSet
+metadata: {name: c}
+spec: {}
+---
+apiVersion: apps/v1
+kind: DaemonSet
+metadata: {name: d}
+)");
+  const std::vector<std::string> expected = {
+      "test.yaml:6: DaemonSet default/a: spec.updateStrategy.rollingUpdate.maxUnavailable: may "
+      "not be 0 when `maxSurge` is 0",
+      "test.yaml:16: DaemonSet kube-system/b: spec.updateStrategy.type: expected RollingUpdate "
+      "or OnDelete, got 'Always'",
+      "test.yaml:16: DaemonSet kube-system/b: spec.updateStrategy.rollingUpdate.maxSurge: must "
+      "not be greater than 100%",
+      "test.yaml:17: DaemonSet kube-system/b: spec.minReadySeconds: must be greater than or "
+      "equal to 0",
+      "test.yaml:20: DaemonSet kube-system/b: spec.template.metadata.labels: `selector` does not "
+      "match template `labels`",
+      "test.yaml:23: DaemonSet default/c: apiVersion: expected apps/v1 for kind DaemonSet, got "
+      "'extensions/v1beta1' (not served by Kubernetes 1.33)",
+      "test.yaml:28: DaemonSet default/d: spec: required field missing",
   };
   EXPECT_EQ(errors, expected);
 }

@@ -111,8 +111,9 @@ TEST(Run, Platform1LoadTestScalesUpAndDown) {
 }
 
 // scenarios/karpenter-burst.yaml: the burst needs more than the two managed
-// nodes, Karpenter launches NodeClaims, and after the burst (and the HPA's
-// scale-down) it consolidates them; both cost.
+// nodes, Karpenter launches NodeClaims (each holding a fluent-bit pod too),
+// and after the burst (and the HPA's scale-down) it consolidates them, the
+// log agent's pods not keeping a node; both cost.
 TEST(Run, KarpenterBurstLaunchesThenConsolidates) {
   auto sc =
       scenario::load_scenario(fs::path(KSIM_SOURCE_DIR) / "scenarios" / "karpenter-burst.yaml");
@@ -126,6 +127,9 @@ TEST(Run, KarpenterBurstLaunchesThenConsolidates) {
   EXPECT_EQ(s->deployments[0].final_replicas, 2);
   EXPECT_GT(s->cost_by_owner.at("nodepool/default"), 0.0);
   EXPECT_GT(s->cost_by_owner.at("nodegroup/managed-arm64"), 0.0);
+  // The fluent-bit DaemonSet is modelled: a pod on every node, none listed.
+  for (const std::string& n : s->not_modelled)
+    EXPECT_EQ(n.find("DaemonSet"), std::string::npos) << n;
 }
 
 // The same burst with the Cluster Autoscaler over the managed group (min 2,

@@ -1,8 +1,8 @@
 // Requests through the platform on the cluster model, against hand-computed
 // cases: a two-hop latency, ingress round-robin, kube-proxy random and IPVS
 // round-robin, keep-alive skew after a scale-up, ClientIP affinity, the CFS
-// quota seen end to end, requests lost with their pod, throttled tables,
-// 404/503, conservation and determinism.
+// quota seen end to end, requests lost with their pod, DaemonSet pods
+// serving nothing, throttled tables, 404/503, conservation and determinism.
 #include "ksim/sim/traffic/traffic.h"
 
 #include <gtest/gtest.h>
@@ -305,6 +305,39 @@ TEST(Traffic, RequestsDieWithTheirPod) {
   EXPECT_GT(count(c, Status::kUpstreamGone), 0u);
   EXPECT_EQ(c.requests + run.traffic->in_flight(), run.traffic->arrivals());
   EXPECT_EQ(run.traffic->arrivals(), 200u);
+}
+
+// A DaemonSet's pods (a node agent on each of the 3 nodes) serve nothing:
+// the requests go to the Deployments' pods, the agents burn no CPU, and
+// reading their counters (as metrics-server does) is fine.
+TEST(Traffic, DaemonSetPodsServeNothing) {
+  scenario::Scenario sc = parse(api_backend(kChain, ingress_load(10, 10)));
+  manifest::DaemonSet ds;
+  ds.meta.name = "agent";
+  ds.meta.namespace_ = "kube-system";
+  ds.selector.match_labels = {{"app", "agent"}};
+  ds.template_.labels = {{"app", "agent"}};
+  manifest::Container c;
+  c.name = "agent";
+  c.image = "agent:1.0";
+  c.requests_milli = {{"cpu", 100}};
+  c.limits_milli = {{"cpu", 200}};
+  ds.template_.containers.push_back(c);
+  sc.manifests.daemon_sets.push_back(ds);
+  Platform run(sc);
+  run.sim.run_until(kTimeZero + 60s);
+  const cluster::DaemonSet& agent =
+      run.cluster->daemonset(*run.cluster->find_daemonset("kube-system", "agent"));
+  ASSERT_EQ(agent.pods.size(), 3u);
+  for (const cluster::PodId p : agent.pods) {
+    EXPECT_TRUE(run.cluster->pod(p).ready());
+    EXPECT_EQ(run.cpu_ms(p), 0.0);
+  }
+  const RouteCounters t = run.totals();
+  EXPECT_EQ(count(t, Status::kOk), 100u);
+  double api_cpu = 0;
+  for (const cluster::PodId p : run.pods_of("api-service")) api_cpu += run.cpu_ms(p);
+  EXPECT_EQ(api_cpu, 100 * 10.0);
 }
 
 // No ready endpoint at the entry: 503; a path the Ingress has no rule for,

@@ -16,6 +16,8 @@
 //   ReplicaSet    creates pods, deletes them in getPodsToDelete order (delete_order.h)
 //   StatefulSet   pods "<name>-<ordinal>", OrderedReady or Parallel; a pod's
 //                 name is reused once its predecessor is gone
+//   DaemonSet     a pod per node it should run on, pinned to that node, made
+//                 when the Node object appears or changes (daemon_set.cpp)
 //   PDB           the pods each PodDisruptionBudget selects and its
 //                 disruptionsAllowed (disruption.h), checked by evict()
 //   scheduler     schedule_pod (control/scheduler) per pod, ties broken by the
@@ -122,6 +124,11 @@ struct DrainOptions {
   /// Delete the node once no pod is left on it (Karpenter's termination
   /// controller; kubectl drain leaves that to the caller).
   bool delete_when_drained = false;
+  /// Karpenter's terminator: DaemonSet pods that do not tolerate
+  /// karpenter.sh/disrupted:NoSchedule are evicted too, once every other
+  /// pod is gone, and waited for. false (kubectl drain --ignore-daemonsets):
+  /// DaemonSet pods are left on the node and not waited for.
+  bool evict_daemon_set_pods = false;
   /// Refused evictions (429) are retried after this (kubectl drain: "will
   /// retry after 5s", k8s.io/kubectl/pkg/drain drain.go evictPods).
   Duration eviction_retry = std::chrono::seconds{5};
@@ -181,9 +188,9 @@ class Cluster {
   std::optional<std::string> evict(PodId pod);
 
   /// `kubectl drain` / Karpenter's terminator: cordon, then evict every pod
-  /// on the node (the model has no DaemonSets, whose pods drains skip),
-  /// retrying refused ones every options.eviction_retry ("FailedDraining"
-  /// once per pod), until none is left; then, if asked or at the deadline,
+  /// on the node but the DaemonSet pods (see
+  /// DrainOptions::evict_daemon_set_pods), retrying refused ones every options.eviction_retry
+  /// ("FailedDraining" once per pod), until none is left; then, if asked or at the deadline,
   /// delete_node. Node::draining is set meanwhile. Nothing for a gone node;
   /// a second call replaces the options.
   void drain(NodeId node, DrainOptions options = {});
@@ -234,6 +241,19 @@ class Cluster {
   /// the newest pod of that name, which is the live one when there is one
   /// (two pods of one name never coexist).
   [[nodiscard]] std::optional<PodId> find_pod(std::string_view ns, std::string_view name) const;
+
+  [[nodiscard]] std::optional<DaemonSetId> find_daemonset(std::string_view ns,
+                                                          std::string_view name) const;
+  [[nodiscard]] std::span<const DaemonSet> daemonsets() const { return daemonsets_; }
+  [[nodiscard]] const DaemonSet& daemonset(DaemonSetId id) const {
+    return daemonsets_[index_of(id)];
+  }
+  /// The daemon controller's predicate (NodeShouldRunDaemonPod, shouldRun):
+  /// the node is registered and not gone, matches the DaemonSet's
+  /// nodeSelector and required node affinity, and its NoSchedule and
+  /// NoExecute taints are tolerated by the DaemonSet's pod with the automatic
+  /// tolerations.
+  [[nodiscard]] bool should_run_daemon_pod(DaemonSetId set, NodeId node) const;
 
   /// Every node ever launched, gone ones included (ids are indices).
   [[nodiscard]] std::span<const Node> nodes() const { return nodes_; }
@@ -363,6 +383,16 @@ class Cluster {
   void create_stateful_pod(StatefulSetId set, std::size_t ordinal);
   void delete_stateful_pod(StatefulSetId set, PodId pod);
 
+  // daemon_set.cpp: DaemonSets and the daemon controller
+  void build_daemonsets(const scenario::Scenario& s);
+  void sync_daemon_sets(NodeId node);
+  void sync_daemon_pod(DaemonSetId set, NodeId node);
+  void daemon_pod_gone(PodId pod);
+  void schedule_daemon_pod(PodId pod);
+  void delete_pending_daemon_pods(NodeId node);
+  [[nodiscard]] bool drain_waits_for(NodeId node, PodId pod) const;
+  [[nodiscard]] bool drain_may_evict(NodeId node, PodId pod) const;
+
   // disruption.cpp: PodDisruptionBudgets
   void build_pdbs(const scenario::Scenario& s);
 
@@ -424,6 +454,7 @@ class Cluster {
     EventHandle drain_deadline;       // terminationGracePeriod's end
     std::optional<Time> deadline;
     bool delete_when_drained = false;
+    bool evict_daemon_set_pods = false;
     Duration eviction_retry{};
     std::set<PodId> refused;  // pods whose eviction was refused in this drain
   };
@@ -436,6 +467,7 @@ class Cluster {
   std::vector<Service> services_;
   std::vector<StatefulSet> statefulsets_;
   std::vector<std::uint8_t> statefulset_sync_pending_;  // per StatefulSet
+  std::vector<DaemonSet> daemonsets_;
   std::vector<PodDisruptionBudget> pdbs_;
 
   SchedulingQueue queue_;

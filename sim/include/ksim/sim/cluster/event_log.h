@@ -13,14 +13,14 @@
 
 namespace ksim::cluster {
 
-enum class ObjectKind { kNode, kPod, kReplicaSet, kDeployment, kService, kStatefulSet };
+enum class ObjectKind { kNode, kPod, kReplicaSet, kDeployment, kService, kStatefulSet, kDaemonSet };
 
 enum class EventReason {
   kNodeReady,          // kubelet: "Node %s status is now: NodeReady"
   kScalingReplicaSet,  // deployment controller: "Scaled up replica set %s to %d" /
                        // "Scaled %s replica set %s to %d from %d"
-  kSuccessfulCreate,   // replicaset controller: "Created pod: %v"; statefulset controller:
-                       // "create Pod %s in StatefulSet %s successful",
+  kSuccessfulCreate,   // replicaset and daemonset controllers: "Created pod: %v";
+                       // statefulset controller: "create Pod %s in StatefulSet %s successful",
                        // "create Claim %s Pod %s in StatefulSet %s success"
   kSuccessfulDelete,   // replicaset controller: "Deleted pod: %v"; statefulset controller:
                        // "delete Pod %s in StatefulSet %s successful"

@@ -14,6 +14,7 @@ enum class ReplicaSetId : std::uint32_t {};
 enum class DeploymentId : std::uint32_t {};
 enum class ServiceId : std::uint32_t {};
 enum class StatefulSetId : std::uint32_t {};
+enum class DaemonSetId : std::uint32_t {};
 /// A PodDisruptionBudget (policy/v1).
 enum class PdbId : std::uint32_t {};
 /// An index into Cluster::zones() (topology.kubernetes.io/zone values).
@@ -25,6 +26,8 @@ inline constexpr PodId kNoPod{UINT32_MAX};
 inline constexpr ReplicaSetId kNoReplicaSet{UINT32_MAX};
 /// Pod::stateful_set of a pod no StatefulSet owns (a Deployment's).
 inline constexpr StatefulSetId kNoStatefulSet{UINT32_MAX};
+/// Pod::daemon_set of a pod no DaemonSet owns.
+inline constexpr DaemonSetId kNoDaemonSet{UINT32_MAX};
 inline constexpr ZoneId kNoZone{UINT32_MAX};
 
 template <class Id>

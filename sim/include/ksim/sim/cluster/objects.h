@@ -81,7 +81,7 @@ enum class PodStage {
 };
 
 /// The kind of a pod's controller (its ownerReference with controller: true).
-enum class OwnerKind { kReplicaSet, kStatefulSet };
+enum class OwnerKind { kReplicaSet, kStatefulSet, kDaemonSet };
 
 struct Pod {
   std::string name;
@@ -90,11 +90,16 @@ struct Pod {
   /// ReplicaSet, stateful_set kNoStatefulSet, ordinal -1. A StatefulSet's
   /// pod: owner_kind kStatefulSet, stateful_set and ordinal (the N of
   /// "<set>-N") set, replica_set kNoReplicaSet. Cluster::pod_owner() gives
-  /// either owner's template.
+  /// either owner's template. A DaemonSet's pod: owner_kind kDaemonSet,
+  /// daemon_set its DaemonSet and daemon_node the node it is pinned to (the
+  /// node affinity matchFields metadata.name the daemon controller sets),
+  /// replica_set kNoReplicaSet.
   ReplicaSetId replica_set{};
   OwnerKind owner_kind = OwnerKind::kReplicaSet;
   StatefulSetId stateful_set = kNoStatefulSet;
   std::int32_t ordinal = -1;
+  DaemonSetId daemon_set = kNoDaemonSet;
+  NodeId daemon_node = kNoNode;
   std::uint64_t uid = 0;
   std::uint32_t ip = 0;   // 0 until the pod sandbox has one (bound)
   NodeId node = kNoNode;  // the scheduler's pick, spec.nodeName once bound
@@ -175,6 +180,22 @@ struct StatefulSet : PodOwner {
   /// first pod, kept afterwards: persistentVolumeClaimRetentionPolicy Retain).
   std::vector<bool> claimed;
   std::vector<std::string> volume_claims;  // volumeClaimTemplates names
+};
+
+/// apps/v1 DaemonSet: a pod "<name>-<5 chars>" on every node it should run
+/// on (daemon_set.cpp), pod labels the template's plus
+/// controller-revision-hash and pod-template-generation, rng
+/// "daemonset/<ns>/<name>". scheduler_template carries the tolerations the
+/// controller adds to every daemon pod and no required node affinity (the
+/// controller replaces it by the pod's own node).
+struct DaemonSet : PodOwner {
+  /// The daemon controller's view of a pod of it (NewPod): nodeSelector,
+  /// required node affinity and the tolerations with the automatic ones;
+  /// what a node must match and tolerate for the DaemonSet to run there.
+  control::scheduler::Pod eligibility;
+  /// Per node (NodeId index): its pod of this DaemonSet that is not gone,
+  /// kNoPod where there is none.
+  std::vector<PodId> by_node;
 };
 
 struct Deployment {

@@ -41,6 +41,10 @@ std::string pod_template_hash(const manifest::Deployment& d);
 /// upstream hashes the revision's data with FNV-32a, then SafeEncodeString;
 /// this hashes the namespace, name and images, as pod_template_hash does).
 std::string controller_revision_hash(const manifest::StatefulSet& s);
+/// The controller-revision-hash label of a DaemonSet's pods: the hash alone
+/// (the daemon controller labels its pods with ComputeHash of the template),
+/// computed as pod_template_hash does.
+std::string controller_revision_hash(const manifest::DaemonSet& d);
 
 /// The scheduler's view of a pod of the template, without name and labels:
 /// the regular containers' cpu and memory requests (unset stays unset),

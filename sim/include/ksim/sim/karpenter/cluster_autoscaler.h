@@ -11,13 +11,22 @@
 // What a scan reads:
 //   groups        the scenario's node groups: target size = their live nodes
 //                 not draining; the template = the group's capacity,
-//                 allocatable, labels and taints; no DaemonSets
+//                 allocatable, labels and taints, and the requests of the
+//                 DaemonSets whose pods would run on a node of the group
+//                 (the daemon controller's predicate on the template;
+//                 upstream adds those pods to the template node info)
 //   nodes         every Ready node (Karpenter's too, with no group), and
 //                 each group node launched but not yet Ready as an upcoming
 //                 node (ready, not a scale-down candidate): with its
 //                 active pods (not_movable when a PDB forbids the eviction now
-//                 or more than one PDB selects the pod), draining = being deleted
-//   unschedulable Cluster::unschedulable_pods()
+//                 or more than one PDB selects the pod; DaemonSet pods
+//                 flagged), draining = being deleted
+//   unschedulable Cluster::unschedulable_pods() but DaemonSet pods (upstream
+//                 filters them out of the pods it scales up for)
+// A scale-down's drain leaves DaemonSet pods on the node (kubectl's rule;
+// upstream CA evicts them from non-empty nodes by default,
+// --daemonset-eviction-for-occupied-nodes) and deletes the node once the
+// other pods are gone.
 // Not modelled: pods' node affinity in the template check (nodeSelector and
 // tolerations are), scale-up failures and the unready-node handling.
 #pragma once

@@ -7,15 +7,23 @@
 // to a callback as a ProvisioningRecord.
 //
 // What the snapshot holds (snapshot.h):
-//   pods        Cluster::unschedulable_pods(), requests summed over containers
+//   pods        Cluster::unschedulable_pods() but DaemonSet pods
+//               (provisionable_pods: upstream pod.IsProvisionable), requests
+//               summed over containers
 //   nodes       every live node that is Ready and neither cordoned nor
-//               draining (managed node groups' too), with its requests
+//               draining (managed node groups' too), with its requests and
+//               the DaemonSet pods' part of them (daemon_requested)
 //   in flight   Karpenter nodes launched or registered but not yet Ready: the
 //               pods they will take are still Pending, so a later batch packs
-//               them there again instead of launching twice
+//               them there again instead of launching twice (requested
+//               without DaemonSet pods: the claim's overhead counts them)
 //   NodePools   the scenario's (Scenario::manifests.node_pools)
 //   catalog     Scenario::catalog in Scenario::region, EKS allocatable
-//   daemonsets  none (the model has no DaemonSets): overhead 0
+//   daemonsets  the cluster's DaemonSets (daemonset_views: requests,
+//               nodeSelector, required affinity, tolerations): a new
+//               NodeClaim's type must hold its pods plus the DaemonSets that
+//               would run on it (control::karpenter daemon overhead), and a
+//               node's missing daemon pods are reserved on it
 //
 // Disruption (disruption.cpp; control::karpenter::disrupt): every 10 s a
 // pass over the DisruptionInput of the cluster; a command is held 15 s, then
@@ -37,8 +45,13 @@
 //                     terminationGracePeriod and deleted (upstream's forceful
 //                     expiration controller: no budget, no replacement first;
 //                     their pods go Pending and are provisioned for)
-//   not modelled      do-not-disrupt annotations, nominations, DaemonSets,
-//                     drift
+//   DaemonSets        their pods are flagged on the nodes (consolidation does
+//                     not move them; they do not count as pod events) and
+//                     the DaemonSets are passed for the replacements'
+//                     overhead; drains evict the daemon pods that do not
+//                     tolerate karpenter.sh/disrupted last
+//                     (DrainOptions::evict_daemon_set_pods)
+//   not modelled      do-not-disrupt annotations, nominations, drift
 //
 // Triggers: a pod's first Unschedulable report; a node turning Ready or
 // going away while pods are Unschedulable (the model reports a pod only once

@@ -32,8 +32,13 @@ std::vector<control::karpenter::InstanceType> instance_types(const scenario::Ins
 
 /// The pod as a PodView: requests summed over its containers (unset = 0),
 /// nodeSelector, required node-affinity terms, tolerations; uid and the queue
-/// tie-break are "namespace/name" and the creation time.
+/// tie-break are "namespace/name" and the creation time; daemonset for a
+/// DaemonSet's pod.
 control::karpenter::PodView pod_view(const cluster::Cluster& c, cluster::PodId pod);
+
+/// The pod's required node-affinity terms in Karpenter's types (empty: none).
+std::vector<std::vector<control::karpenter::Requirement>> required_terms(
+    const control::scheduler::Pod& pod);
 
 control::karpenter::Resources to_control(const scenario::Resources& r);
 scenario::Resources to_scenario(const control::karpenter::Resources& r);

@@ -14,13 +14,27 @@ namespace ksim::karpenter {
 /// ones left out), capacity, allocatable, the scheduler's requested, its
 /// NodePool (karpenter.sh/nodepool, unset for a node-group node), times
 /// (created = launched, initialized = Ready), ready, marked_for_deletion
-/// (draining or cordoned). Pods are not filled (disruption does that).
+/// (draining or cordoned), daemon_requested (the requests of the DaemonSet
+/// pods on it). Pods are not filled (disruption does that).
 control::karpenter::ExistingNode existing_node(const cluster::Cluster& c, cluster::NodeId node);
 
 /// A Karpenter node launched or registered but not yet Ready, as an
-/// in-flight NodeClaim (its requested: what the scheduler placed on it).
+/// in-flight NodeClaim (its requested: what the scheduler placed on it but
+/// DaemonSet pods, which the DaemonSet overhead of the claim counts).
 control::karpenter::InFlightNodeClaim in_flight_claim(const cluster::Cluster& c,
                                                       cluster::NodeId node);
+
+/// The pods a node autoscaler provisions for: Cluster::unschedulable_pods()
+/// but DaemonSet pods (Karpenter pod.IsProvisionable: !IsOwnedByDaemonSet;
+/// the Cluster Autoscaler's FilterOutDaemonSetPodListProcessor), in id order.
+std::vector<cluster::PodId> provisionable_pods(const cluster::Cluster& c);
+
+/// The DaemonSets as Karpenter's provisioner lists them (getDaemonSetPods:
+/// a live pod of the DaemonSet, so with the daemon controller's automatic
+/// tolerations, its required node affinity put back to the template's): the
+/// requests summed over containers, nodeSelector, required node-affinity
+/// terms and tolerations.
+std::vector<control::karpenter::DaemonSetView> daemonset_views(const cluster::Cluster& c);
 
 /// True for a node Karpenter launched (a NodePool's), not gone.
 bool is_karpenter_node(const cluster::Node& n);

@@ -30,6 +30,7 @@ struct ManifestSet {
   std::vector<Namespace> namespaces;
   std::vector<Deployment> deployments;
   std::vector<StatefulSet> stateful_sets;
+  std::vector<DaemonSet> daemon_sets;
   std::vector<Service> services;
   std::vector<Ingress> ingresses;
   std::vector<HorizontalPodAutoscaler> hpas;

@@ -1,5 +1,5 @@
-// Namespaces and the workload kinds: apps/v1 Deployment and StatefulSet, with
-// the API server's defaults (pkg/apis/apps/v1/defaults.go).
+// Namespaces and the workload kinds: apps/v1 Deployment, StatefulSet and
+// DaemonSet, with the API server's defaults (pkg/apis/apps/v1/defaults.go).
 #pragma once
 
 #include <cstdint>
@@ -58,6 +58,23 @@ struct StatefulSet {
   StatefulSetUpdateStrategy update_strategy = StatefulSetUpdateStrategy::kRollingUpdate;
   std::int32_t partition = 0;  // rollingUpdate.partition, default 0
   std::vector<VolumeClaimTemplate> volume_claim_templates;
+};
+
+enum class DaemonSetUpdateStrategy { kRollingUpdate, kOnDelete };  // default RollingUpdate
+
+/// apps/v1 DaemonSet: one pod per eligible node (the cluster model's daemon
+/// controller). Defaults are SetDefaults_DaemonSet's: RollingUpdate with
+/// maxUnavailable 1 and maxSurge 0, revisionHistoryLimit 10.
+struct DaemonSet {
+  Source source;
+  ObjectMeta meta;
+  LabelSelector selector;  // required in apps/v1, must match template.labels
+  PodTemplate template_;
+  DaemonSetUpdateStrategy update_strategy = DaemonSetUpdateStrategy::kRollingUpdate;
+  IntOrString max_unavailable = IntOrString::of_int(1);  // rollingUpdate, default 1
+  IntOrString max_surge = IntOrString::of_int(0);        // rollingUpdate, default 0
+  std::int32_t min_ready_seconds = 0;                    // default 0
+  std::int32_t revision_history_limit = 10;              // default 10
 };
 
 }  // namespace ksim::manifest
