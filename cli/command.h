@@ -27,5 +27,7 @@ class UsageError : public std::runtime_error {
 /// exit code in `exit_code`.
 void add_hpa_command(CLI::App& app, ExitCode& exit_code);
 void add_run_command(CLI::App& app, ExitCode& exit_code);
+/// `ksim test`: scenarios with `expect:` checked against their runs (test_command.cpp).
+void add_test_command(CLI::App& app, ExitCode& exit_code);
 
 }  // namespace ksim::cli

@@ -112,5 +112,9 @@ std::vector<Fault> read_faults(const Field& f);
 /// The autoscaler chosen has something to scale; faults name existing
 /// NodePools, node groups and catalog types and fall within the run.
 void check_node_autoscaling(const Field& root, const Scenario& s);
+// expect_reader.cpp
+std::vector<Expectation> read_expectations(const Field& f);
+/// Deployments named exist in the manifests; times fall within the run.
+void check_expectations(const Field& f, const Scenario& s);
 
 }  // namespace ksim::scenario::detail

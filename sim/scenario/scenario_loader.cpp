@@ -67,12 +67,7 @@ void read_run(const Field& root, Scenario& s) {
       s.seed = static_cast<std::uint64_t>(*v);
     }
   }
-  if (auto e = root.get("expect")) {
-    YAML::Emitter out;
-    out << e->node();
-    s.expect_yaml = out.c_str();
-    s.expect_line = e->line();
-  }
+  if (auto e = root.get("expect")) s.expectations = detail::read_expectations(*e);
 }
 
 void read_root(const Field& root, const fs::path& base, Scenario& s,
@@ -99,6 +94,7 @@ void read_root(const Field& root, const fs::path& base, Scenario& s,
   if (auto f = root.get("faults")) s.faults = detail::read_faults(*f);
   read_run(root, s);
   if (manifests_ok) detail::check_node_autoscaling(root, s);
+  if (auto e = root.get("expect"); e && manifests_ok) detail::check_expectations(*e, s);
 }
 
 ScenarioResult parse(std::string_view text, const std::string& file, const fs::path& base) {

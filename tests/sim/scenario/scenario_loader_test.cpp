@@ -91,7 +91,7 @@ TEST(ScenarioLoader, TopLevelDefaults) {
   EXPECT_EQ(s.seed, 1u);
   EXPECT_EQ(s.duration, 1min);
   EXPECT_TRUE(s.services.empty());
-  EXPECT_EQ(s.expect_yaml, "");
+  EXPECT_TRUE(s.expectations.empty());
   EXPECT_EQ(s.timings.hpa_sync_period, 15s);
   EXPECT_EQ(s.manifest_paths,
             std::vector<std::filesystem::path>{testing::data_dir() / "manifests/"});
@@ -103,14 +103,15 @@ description: d
 duration: 2h30m
 seed: 7
 expect:
-  replicas: {web: [2, 5]}
+  - replicas: {deployment: web, min: 2, max: 5}
 )");
   EXPECT_EQ(s.name, "demo");
   EXPECT_EQ(s.description, "d");
   EXPECT_EQ(s.duration, 150min);
   EXPECT_EQ(s.seed, 7u);
-  EXPECT_EQ(s.expect_line, 6);
-  EXPECT_NE(s.expect_yaml.find("web"), std::string::npos);
+  ASSERT_EQ(s.expectations.size(), 1u);
+  EXPECT_EQ(s.expectations[0].line, 6);
+  EXPECT_EQ(s.expectations[0].deployment, "web");
 }
 
 TEST(ScenarioLoader, ErrorsAreCollectedInLineOrder) {

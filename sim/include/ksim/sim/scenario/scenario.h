@@ -12,6 +12,7 @@
 
 #include "ksim/sim/kernel/time.h"
 #include "ksim/sim/manifest/load.h"
+#include "ksim/sim/scenario/expect.h"
 #include "ksim/sim/scenario/instance_catalog.h"
 #include "ksim/sim/scenario/load_profile.h"
 #include "ksim/sim/scenario/node_autoscaling.h"
@@ -50,9 +51,8 @@ struct Scenario {
   std::vector<Fault> faults;
   Duration duration{};     // default: the load phases' total
   std::uint64_t seed = 1;  // default 1
-  /// `expect:` kept as YAML text for a later validator ("" when absent).
-  std::string expect_yaml;
-  int expect_line = 0;
+  /// `expect:`: what `ksim test` checks against the run's trace.
+  std::vector<Expectation> expectations;
 };
 
 using ScenarioResult = std::expected<Scenario, std::vector<LoadError>>;
