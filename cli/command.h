@@ -27,5 +27,6 @@ class UsageError : public std::runtime_error {
 /// exit code in `exit_code`.
 void add_hpa_command(CLI::App& app, ExitCode& exit_code);
 void add_run_command(CLI::App& app, ExitCode& exit_code);
+void add_report_command(CLI::App& app, ExitCode& exit_code);
 
 }  // namespace ksim::cli

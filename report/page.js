@@ -1,0 +1,130 @@
+// ksim report: builds the page from the JSON in #ksim-data (report/README.md
+// documents its layout). dygraphs draws every chart; this only wires them.
+// When done, <body> carries data-charts-total and data-charts-rendered (the
+// charts dygraphs drew with data), and data-js-errors if anything threw.
+(function () {
+  'use strict';
+  var errors = [];
+  window.addEventListener('error', function (e) {
+    errors.push(String(e.message));
+    document.body.setAttribute('data-js-errors', errors.join(' | '));
+  });
+
+  var data = JSON.parse(document.getElementById('ksim-data').textContent);
+
+  function el(tag, text, cls) {
+    var e = document.createElement(tag);
+    if (text !== undefined) e.textContent = text;
+    if (cls) e.className = cls;
+    return e;
+  }
+
+  // Seconds since the run's start as [d] h:mm:ss.
+  function clock(s) {
+    s = Math.round(s);
+    var d = Math.floor(s / 86400), h = Math.floor(s % 86400 / 3600);
+    var m = Math.floor(s % 3600 / 60), sec = s % 60;
+    var two = function (n) { return (n < 10 ? '0' : '') + n; };
+    return (d > 0 ? d + 'd ' : '') + h + ':' + two(m) + ':' + two(sec);
+  }
+
+  function showMeta() {
+    var table = document.getElementById('meta');
+    Object.keys(data.meta).forEach(function (k) {
+      var tr = el('tr');
+      tr.appendChild(el('td', k));
+      tr.appendChild(el('td', data.meta[k]));
+      table.appendChild(tr);
+    });
+  }
+
+  var total = 0, rendered = 0;
+  function markRendered() {
+    document.body.setAttribute('data-charts-total', String(total));
+    document.body.setAttribute('data-charts-rendered', String(rendered));
+  }
+
+  function options(c, legend) {
+    var o = {
+      labels: c.labels, title: '', ylabel: c.ylabel, xlabel: 'time',
+      labelsDiv: legend, legend: 'always', labelsSeparateLines: false,
+      connectSeparatedPoints: true, stackedGraph: c.stacked, stepPlot: c.step,
+      customBars: c.band, fillGraph: c.stacked, includeZero: !c.log,
+      axes: { x: { valueFormatter: clock, axisLabelFormatter: clock } },
+      series: {}
+    };
+    if (c.log) o.axes.y = { logscale: true };
+    if (c.y2.length > 0) {
+      o.y2label = c.y2label;
+      o.axes.y2 = { independentTicks: true, includeZero: true };
+      c.y2.forEach(function (name) { o.series[name] = { axis: 'y2' }; });
+    }
+    var drawn = false;
+    o.drawCallback = function (g, initial) {
+      if (initial && !drawn && g.numRows() > 0) {
+        drawn = true;
+        rendered += 1;
+        markRendered();
+      }
+    };
+    return o;
+  }
+
+  function drawChart(parent, c) {
+    var box = el('div', undefined, 'chart-box');
+    box.appendChild(el('div', c.title, 'chart-title'));
+    var legend = el('div', undefined, 'legend');
+    var div = el('div', undefined, 'chart');
+    box.appendChild(div);
+    box.appendChild(legend);
+    parent.appendChild(box);
+    total += 1;
+    var g = new Dygraph(div, c.rows, options(c, legend));
+    if (c.annotations.length > 0) {
+      g.ready(function () { g.setAnnotations(c.annotations); });
+    }
+  }
+
+  function showSections() {
+    var main = document.getElementById('sections');
+    var toc = document.getElementById('toc');
+    data.sections.forEach(function (s, i) {
+      var sec = el('section');
+      sec.id = 'section-' + i;
+      sec.appendChild(el('h2', s.title));
+      main.appendChild(sec);
+      var a = el('a', s.title);
+      a.href = '#' + sec.id;
+      toc.appendChild(a);
+      s.charts.forEach(function (c) { drawChart(sec, c); });
+    });
+  }
+
+  function showDecisions() {
+    var body = document.querySelector('#decision-log tbody');
+    var log = data.decisions;
+    log.rows.forEach(function (r) {
+      var tr = el('tr');
+      if (r.type === 'Warning') tr.className = 'warning';
+      [clock(r.t_s), r.kind, r.object, r.reason].forEach(function (t) {
+        tr.appendChild(el('td', t));
+      });
+      var msg = el('td', r.message);
+      if (r.explanation.length > 0) {
+        var ul = el('ul');
+        r.explanation.forEach(function (line) { ul.appendChild(el('li', line)); });
+        msg.appendChild(ul);
+      }
+      tr.appendChild(msg);
+      body.appendChild(tr);
+    });
+    document.getElementById('decisions-note').textContent =
+      log.rows.length + ' decisions' +
+      (log.left_out > 0 ? ' (' + log.left_out + ' more left out)' : '') + '.';
+  }
+
+  showMeta();
+  showSections();
+  showDecisions();
+  markRendered();
+})();
