@@ -20,11 +20,18 @@ struct ReportFlags {
 };
 
 ExitCode report(const ReportFlags& f) {
-  if (!std::filesystem::is_regular_file(f.trace)) {
+  if (!std::filesystem::exists(f.trace)) {
     throw UsageError("report: " + f.trace + ": no such trace file");
+  }
+  if (!std::filesystem::is_regular_file(f.trace)) {
+    throw UsageError("report: " + f.trace + ": not a file");
   }
   std::filesystem::path out = f.out;
   if (out.empty()) out = std::filesystem::path(f.trace).replace_extension(".html");
+  std::error_code ec;
+  if (std::filesystem::equivalent(f.trace, out, ec)) {
+    throw UsageError("report: --out " + out.string() + " is the trace itself");
+  }
   auto trace = trace::TraceReader::open(f.trace);
   if (!trace) throw UsageError("report: " + trace.error() + "; nothing written");
   auto stats = report::write_report(*trace, out);

@@ -28,6 +28,35 @@
     return (d > 0 ? d + 'd ' : '') + h + ':' + two(m) + ':' + two(sec);
   }
 
+  // Ticks on round durations (1 s .. 1 day) for dygraphs' x axis, about one
+  // per 90 pixels: the axis is seconds since the start, not dates.
+  var kSteps = [1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 10800, 21600,
+                43200, 86400];
+  function timeTicker(min, max, pixels) {
+    var want = Math.max(2, Math.floor(pixels / 90));
+    var step = kSteps[kSteps.length - 1];
+    for (var i = 0; i < kSteps.length; i++) {
+      if ((max - min) / kSteps[i] <= want) { step = kSteps[i]; break; }
+    }
+    while ((max - min) / step > want) step *= 2;
+    var ticks = [];
+    for (var v = Math.ceil(min / step) * step; v <= max; v += step) {
+      ticks.push({ v: v, label: since(v) });
+    }
+    return ticks;
+  }
+
+  // A tick's label as a Go/Kubernetes duration since the start: 1h30m, 45s.
+  function since(s) {
+    if (s === 0) return '0';
+    var out = '', parts = [[86400, 'd'], [3600, 'h'], [60, 'm'], [1, 's']];
+    parts.forEach(function (p) {
+      var n = Math.floor(s / p[0]);
+      if (n > 0) { out += n + p[1]; s -= n * p[0]; }
+    });
+    return out;
+  }
+
   function showMeta() {
     var table = document.getElementById('meta');
     Object.keys(data.meta).forEach(function (k) {
@@ -46,11 +75,11 @@
 
   function options(c, legend) {
     var o = {
-      labels: c.labels, title: '', ylabel: c.ylabel, xlabel: 'time',
+      labels: c.labels, title: '', ylabel: c.ylabel, xlabel: 'time since the start',
       labelsDiv: legend, legend: 'always', labelsSeparateLines: false,
       connectSeparatedPoints: true, stackedGraph: c.stacked, stepPlot: c.step,
       customBars: c.band, fillGraph: c.stacked, includeZero: !c.log,
-      axes: { x: { valueFormatter: clock, axisLabelFormatter: clock } },
+      axes: { x: { valueFormatter: clock, ticker: timeTicker } },
       series: {}
     };
     if (c.log) o.axes.y = { logscale: true };

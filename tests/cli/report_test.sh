@@ -28,7 +28,12 @@ sqlite3 "$tmp/other.db" "create table t(x)"
 expect 2 "other.db: not a ksim trace" report "$tmp/other.db" -o "$tmp/x.html"
 check "no page for a non-trace file" test ! -e "$tmp/x.html"
 
+expect 2 "$tmp: not a file" report "$tmp" -o "$tmp/x.html"
+
 "$ksim" run "$scenarios/api-backend.yaml" --duration 12m -o "$tmp/a.db" -q
+cp "$tmp/a.db" "$tmp/a-copy.db"
+expect 2 "a.db is the trace itself" report "$tmp/a.db" -o "$tmp/a.db"
+check "the trace is not overwritten by its page" cmp -s "$tmp/a.db" "$tmp/a-copy.db"
 expect 0 "report: .*a.html \([0-9]+ charts, [0-9]+ decisions" report "$tmp/a.db"
 check "the page is next to the trace by default" test -s "$tmp/a.html"
 expect 0 "" report "$tmp/a.db" -o "$tmp/b.html" -q
