@@ -62,12 +62,24 @@
     Object.keys(data.meta).forEach(function (k) {
       var tr = el('tr');
       tr.appendChild(el('td', k));
-      tr.appendChild(el('td', data.meta[k]));
+      // Durations in microseconds read better as a clock.
+      var v = data.meta[k];
+      if (/_us$/.test(k) && /^[0-9]+$/.test(v)) v = clock(Number(v) / 1e6) + ' (' + v + ' us)';
+      tr.appendChild(el('td', v));
       table.appendChild(tr);
     });
   }
 
-  var total = 0, rendered = 0;
+  var total = 0, rendered = 0, graphs = [];
+
+  // A decision's row zooms every chart to ten minutes around it (a double
+  // click on a chart zooms back out).
+  function zoomTo(t) {
+    graphs.forEach(function (g) {
+      var range = g.xAxisExtremes();
+      g.updateOptions({ dateWindow: [Math.max(range[0], t - 300), Math.min(range[1], t + 300)] });
+    });
+  }
   function markRendered() {
     document.body.setAttribute('data-charts-total', String(total));
     document.body.setAttribute('data-charts-rendered', String(rendered));
@@ -109,6 +121,7 @@
     parent.appendChild(box);
     total += 1;
     var g = new Dygraph(div, c.rows, options(c, legend));
+    graphs.push(g);
     if (c.annotations.length > 0) {
       g.ready(function () { g.setAnnotations(c.annotations); });
     }
@@ -135,6 +148,8 @@
     log.rows.forEach(function (r) {
       var tr = el('tr');
       if (r.type === 'Warning') tr.className = 'warning';
+      tr.title = 'zoom the charts to this moment';
+      tr.addEventListener('click', function () { zoomTo(r.t_s); });
       [clock(r.t_s), r.kind, r.object, r.reason].forEach(function (t) {
         tr.appendChild(el('td', t));
       });

@@ -30,7 +30,8 @@ check "no src or href attribute anywhere (nothing to fetch)" \
 
 # Its own profile directory: no state shared with other runs or users.
 run_browser() {
-  "$browser" --headless=new --no-sandbox --disable-gpu --no-first-run \
+  timeout 60 "$browser" --headless=new --no-sandbox --disable-gpu --disable-dev-shm-usage \
+    --no-first-run \
     --user-data-dir="$tmp/profile" --enable-logging=stderr --v=0 \
     --virtual-time-budget=5000 --window-size=1400,3000 "$@" "file://$tmp/burst.html"
 }
