@@ -45,6 +45,9 @@ check "charts to draw" test "${total:-0}" -ge 6
 check "every chart drew data ($drawn of $total)" test "${drawn:--1}" = "${total:-0}"
 check "no script error on the page" bash -c "! grep -q 'data-js-errors' <<<'$body'"
 check "the decision log is filled" grep -q 'NodeClaim' "$tmp/dom.html"
+marks=$(grep -o 'class="dygraph-annotation' "$tmp/dom.html" | wc -l)
+rescales=$(sqlite3 "$tmp/burst.db" "select count(*) from events where reason = 'SuccessfulRescale'")
+check "every HPA rescale is marked ($marks marks, $rescales rescales)" test "$marks" -eq "$rescales" -a "$marks" -gt 0
 check "dygraphs drew canvases" bash -c "(( \$(grep -o '<canvas' '$tmp/dom.html' | wc -l) >= $((${total:-1} * 2)) ))"
 check "no console error in the browser's log" \
   bash -c "! grep -E 'CONSOLE|Uncaught' '$tmp/dom.log'"

@@ -7,6 +7,7 @@
 #include <cmath>
 #include <limits>
 
+#include "decisions.h"
 #include "ksim/report/report.h"
 #include "ksim/sim/trace/histogram.h"
 #include "report_test_trace.h"
@@ -111,7 +112,8 @@ TEST_F(PageData, RouteLatencyInMillisecondsAndErrorsPerSecond) {
   const json c = chart(data, "route-GET /a");
   ASSERT_FALSE(c.is_null());
   EXPECT_EQ(c.at("y2"), json({"errors/s"}));
-  const json r = row_at(c, 10);  // the window [0, 10 s) at its end
+  EXPECT_TRUE(c.at("log").get<bool>());  // milliseconds to seconds
+  const json r = row_at(c, 10);          // the window [0, 10 s) at its end
   ASSERT_FALSE(r.is_null());
   EXPECT_NEAR(r[1].get<double>(), 2.0, 2.0 / 128);  // p50 of one 2 ms request
   EXPECT_NEAR(r[3].get<double>(), 2.0, 2.0 / 128);
@@ -152,6 +154,25 @@ TEST_F(PageData, DecisionLogKeepsDecisionsOnly) {
   EXPECT_EQ(rows[2].at("type"), "Warning");
   EXPECT_EQ(data.at("decisions").at("left_out"), 0);
   EXPECT_EQ(data.at("meta").at("scenario"), "hand");
+}
+
+TEST_F(PageData, DecisionLogIsCappedAndCountsTheRest) {
+  const auto path = dir_ / "many.db";
+  auto w = trace::TraceWriter::create(path);
+  ASSERT_TRUE(w.has_value());
+  for (std::size_t i = 0; i < detail::kMaxDecisions + 2; ++i) {
+    w->event(at_s(static_cast<double>(i)), "NodeGroup", "g", "scale-up", "Normal", "+1");
+  }
+  ASSERT_TRUE(w->commit().has_value());
+  auto r = trace::TraceReader::open(path);
+  ASSERT_TRUE(r.has_value());
+  const auto data = build_page_data(*r);
+  ASSERT_TRUE(data.has_value());
+  EXPECT_EQ(data->at("decisions").at("rows").size(), detail::kMaxDecisions);
+  EXPECT_EQ(data->at("decisions").at("left_out"), 2);
+  EXPECT_EQ(data->at("decisions").at("rows").back().at("t_s"),
+            static_cast<double>(detail::kMaxDecisions - 1));  // the first ones are kept
+  EXPECT_TRUE(data->at("sections").empty());                  // no series: no chart at all
 }
 
 }  // namespace
