@@ -100,6 +100,13 @@
       o.axes.y2 = { independentTicks: true, includeZero: true };
       c.y2.forEach(function (name) { o.series[name] = { axis: 'y2' }; });
     }
+    // Zooming one chart (drag; double click to reset) zooms them all alike.
+    o.zoomCallback = function (minX, maxX) {
+      var self = this;
+      graphs.forEach(function (g) {
+        if (g !== self) g.updateOptions({ dateWindow: [minX, maxX] });
+      });
+    };
     var drawn = false;
     o.drawCallback = function (g, initial) {
       if (initial && !drawn && g.numRows() > 0) {
