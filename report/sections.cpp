@@ -148,18 +148,22 @@ json nodes_section(const TraceData& d) {
 }
 
 json cost_section(const TraceData& d) {
-  std::vector<std::string> labels{"total"};
-  std::vector<std::string> objects = d.objects("cost");
-  for (const std::string& o : objects) labels.push_back(o);
-  labels.push_back("price of the running nodes ($/h)");
-  Chart chart("cost", "Cost so far", "$", labels);
-  put_series(chart, 0, d.find("cluster", "", "cost"));
-  for (std::size_t i = 0; i < objects.size(); ++i)
-    put_series(chart, i + 1, d.find("cost", objects[i], "cost"));
-  put_series(chart, labels.size() - 1, d.find("cluster", "", "price_per_hour"));
-  chart.on_y2(labels.size() - 1, "$/h");
+  const auto is_type = [](const std::string& o) { return starts_with(o, "capacity-type/"); };
   std::vector<Chart> charts;
-  charts.push_back(std::move(chart));
+  // Stacked, each chart's top is the total so far.
+  charts.push_back(stacked_objects(d, "cost-by-pool", "Cost so far by NodePool / node group", "$",
+                                   "cost", "cost",
+                                   [&](const std::string& o) { return !is_type(o); }));
+  charts.push_back(stacked_objects(d, "cost-by-capacity-type", "Cost so far by capacity type", "$",
+                                   "cost", "cost", is_type));
+  if (charts.front().empty()) {
+    Chart total("cost-total", "Cost so far", "$", {"total"});
+    put_series(total, 0, d.find("cluster", "", "cost"));
+    charts.push_back(std::move(total));
+  }
+  Chart price("price", "Price of the running nodes", "$/h", {"price"});
+  put_series(price, 0, d.find("cluster", "", "price_per_hour"));
+  charts.push_back(std::move(price.step()));
   return section("Cost", charts);
 }
 

@@ -22,8 +22,9 @@ nlohmann::json hpa_section(const TraceData& d);
 nlohmann::json routes_section(const TraceData& d);
 /// Running nodes by NodePool / node group and by capacity type.
 nlohmann::json nodes_section(const TraceData& d);
-/// Dollars so far, in total and per NodePool / node group and capacity type,
-/// and the running price per hour.
+/// Dollars so far per NodePool / node group and per capacity type (stacked:
+/// the top is the total; the total alone for a trace without them), and the
+/// running nodes' price per hour.
 nlohmann::json cost_section(const TraceData& d);
 
 }  // namespace ksim::report::detail

@@ -134,11 +134,13 @@ TEST_F(PageData, NodesByPoolAndByCapacityTypeAndCost) {
   const json types = chart(data, "nodes-by-capacity-type");
   ASSERT_FALSE(types.is_null());
   EXPECT_EQ(types.at("labels"), json({"time", "capacity-type/on-demand"}));
-  const json cost = chart(data, "cost");
+  const json cost = chart(data, "cost-by-pool");
   ASSERT_FALSE(cost.is_null());
-  EXPECT_EQ(cost.at("labels"),
-            json({"time", "total", "nodepool/default", "price of the running nodes ($/h)"}));
-  EXPECT_EQ(row_at(cost, 30), json({30.0, 0.5, 0.1, nullptr}));
+  EXPECT_TRUE(cost.at("stacked").get<bool>());
+  EXPECT_EQ(cost.at("labels"), json({"time", "nodepool/default"}));
+  EXPECT_EQ(row_at(cost, 30), json({30.0, 0.1}));
+  EXPECT_TRUE(chart(data, "cost-total").is_null());  // the pools' stack shows it
+  EXPECT_TRUE(chart(data, "price").is_null());       // no price series
 }
 
 TEST_F(PageData, DecisionLogKeepsDecisionsOnly) {

@@ -68,13 +68,14 @@ TEST_F(WriteReport, WritesTheWholePageAndNoTemporaryFile) {
   ASSERT_TRUE(w.has_value());
   w->write_meta("scenario", "tiny");
   w->sample(w->series("cluster", "", "nodes", "nodes"), at_s(10), 2);
+  w->sample(w->series("cluster", "", "cost", "$"), at_s(10), 0.01);
   ASSERT_TRUE(w->commit().has_value());
   auto r = trace::TraceReader::open(trace_path);
   ASSERT_TRUE(r.has_value());
   const auto out = dir_ / "t.html";
   auto stats = write_report(*r, out);
   ASSERT_TRUE(stats.has_value()) << stats.error();
-  EXPECT_EQ(stats->charts, 1u);  // the total nodes
+  EXPECT_EQ(stats->charts, 2u);  // the totals of nodes and cost, for want of the per-pool ones
   const std::string html = slurp(out);
   EXPECT_EQ(html.size(), stats->bytes);
   EXPECT_TRUE(html.ends_with("</html>\n"));
