@@ -13,7 +13,7 @@ namespace {
 
 using nlohmann::json;
 
-json section(std::string_view title, std::vector<Chart>& charts) {
+json section(std::string_view title, const std::vector<Chart>& charts) {
   json list = json::array();
   for (const Chart& c : charts) {
     if (!c.empty()) list.push_back(c.to_json());
@@ -27,8 +27,6 @@ void put_series(Chart& chart, std::size_t column, const std::vector<trace::Sampl
     chart.set_number(s.t.time_since_epoch().count(), column, s.value);
   }
 }
-
-bool starts_with(std::string_view s, std::string_view prefix) { return s.starts_with(prefix); }
 
 // A stacked chart of one metric of `kind`'s objects accepted by `keep`.
 template <class Keep>
@@ -131,7 +129,7 @@ json routes_section(const TraceData& d) {
 }
 
 json nodes_section(const TraceData& d) {
-  const auto is_type = [](const std::string& o) { return starts_with(o, "capacity-type/"); };
+  const auto is_type = [](const std::string& o) { return o.starts_with("capacity-type/"); };
   std::vector<Chart> charts;
   charts.push_back(stacked_objects(d, "nodes-by-pool", "Nodes by NodePool / node group", "nodes",
                                    "nodes", "nodes",
@@ -148,7 +146,7 @@ json nodes_section(const TraceData& d) {
 }
 
 json cost_section(const TraceData& d) {
-  const auto is_type = [](const std::string& o) { return starts_with(o, "capacity-type/"); };
+  const auto is_type = [](const std::string& o) { return o.starts_with("capacity-type/"); };
   std::vector<Chart> charts;
   // Stacked, each chart's top is the total so far.
   charts.push_back(stacked_objects(d, "cost-by-pool", "Cost so far by NodePool / node group", "$",
