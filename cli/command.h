@@ -29,5 +29,7 @@ void add_hpa_command(CLI::App& app, ExitCode& exit_code);
 void add_run_command(CLI::App& app, ExitCode& exit_code);
 /// `ksim test`: scenarios with `expect:` checked against their runs (test_command.cpp).
 void add_test_command(CLI::App& app, ExitCode& exit_code);
+/// `ksim report`: a trace as one self-contained HTML page (report_command.cpp).
+void add_report_command(CLI::App& app, ExitCode& exit_code);
 
 }  // namespace ksim::cli

@@ -7,6 +7,7 @@
 #include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <set>
 
 #include "ksim/control/scheduler/resources.h"
 #include "ksim/sim/autoscaling/cpu_source.h"
@@ -120,7 +121,23 @@ class Recorder {
         sample("cost", "capacity-type/" + type, "cost", "$", dollars);
       }
       sample("cluster", "", "price_per_hour", "$/h", bill.running_price_per_hour);
+      sample_nodes_by_owner(bill, nodes);
     }
+  }
+
+  // The running nodes per NodePool / node group and per capacity type; an
+  // owner or type once seen is sampled ever after (0 when none runs).
+  void sample_nodes_by_owner(const karpenter::CostReport& bill,
+                             const std::vector<control::scheduler::Node>& nodes) {
+    std::set<std::string_view> running_names;
+    for (const auto& n : nodes) running_names.insert(n.name);
+    std::map<std::string, int> count;
+    for (const karpenter::NodeCost& n : bill.nodes) {
+      const bool running = running_names.contains(n.name);
+      count[n.owner] += running ? 1 : 0;
+      count["capacity-type/" + n.capacity_type] += running ? 1 : 0;
+    }
+    for (const auto& [object, n] : count) sample("nodes", object, "nodes", "nodes", n);
   }
 
   /// The cost meter whose running total is sampled every window.

@@ -70,13 +70,21 @@ TEST(Run, Platform1LoadTestScalesUpAndDown) {
   ASSERT_TRUE(series.has_value());
   std::set<std::string> kinds;
   for (const auto& si : *series) kinds.insert(si.kind);
-  EXPECT_EQ(kinds, (std::set<std::string>{"cluster", "cost", "deployment", "hpa", "node", "pod",
-                                          "route"}));
-  std::set<std::string> cost_objects;
+  EXPECT_EQ(kinds, (std::set<std::string>{"cluster", "cost", "deployment", "hpa", "node", "nodes",
+                                          "pod", "route"}));
+  std::set<std::string> cost_objects, node_objects;
   for (const auto& si : *series) {
     if (si.kind == "cost") cost_objects.insert(si.object);
+    if (si.kind != "nodes") continue;
+    node_objects.insert(si.object);
+    // The running nodes per group and capacity type: all three, every window.
+    const auto nodes = t->samples(si.id);
+    ASSERT_TRUE(nodes.has_value());
+    ASSERT_EQ(nodes->size(), 300u);
+    EXPECT_EQ(nodes->back().value, static_cast<double>(s->nodes_at_end)) << si.object;
   }
   EXPECT_EQ(cost_objects, (std::set<std::string>{"nodegroup/managed", "capacity-type/on-demand"}));
+  EXPECT_EQ(node_objects, cost_objects);
   const auto windows = t->route_windows();
   ASSERT_TRUE(windows.has_value());
   EXPECT_EQ(windows->size(), 2u * (50 * 60 / 10));  // two routes, 300 windows

@@ -1,0 +1,181 @@
+// ksim report: builds the page from the JSON in #ksim-data (report/README.md
+// documents its layout). dygraphs draws every chart; this only wires them.
+// When done, <body> carries data-charts-total and data-charts-rendered (the
+// charts dygraphs drew with data), and data-js-errors if anything threw.
+(function () {
+  'use strict';
+  var errors = [];
+  window.addEventListener('error', function (e) {
+    errors.push(String(e.message));
+    document.body.setAttribute('data-js-errors', errors.join(' | '));
+  });
+
+  var data = JSON.parse(document.getElementById('ksim-data').textContent);
+
+  function el(tag, text, cls) {
+    var e = document.createElement(tag);
+    if (text !== undefined) e.textContent = text;
+    if (cls) e.className = cls;
+    return e;
+  }
+
+  // Seconds since the run's start as [d] h:mm:ss.
+  function clock(s) {
+    s = Math.round(s);
+    var d = Math.floor(s / 86400), h = Math.floor(s % 86400 / 3600);
+    var m = Math.floor(s % 3600 / 60), sec = s % 60;
+    var two = function (n) { return (n < 10 ? '0' : '') + n; };
+    return (d > 0 ? d + 'd ' : '') + h + ':' + two(m) + ':' + two(sec);
+  }
+
+  // Ticks on round durations (1 s .. 1 day) for dygraphs' x axis, about one
+  // per 90 pixels: the axis is seconds since the start, not dates.
+  var kSteps = [1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 10800, 21600,
+                43200, 86400];
+  function timeTicker(min, max, pixels) {
+    var want = Math.max(2, Math.floor(pixels / 90));
+    var step = kSteps[kSteps.length - 1];
+    for (var i = 0; i < kSteps.length; i++) {
+      if ((max - min) / kSteps[i] <= want) { step = kSteps[i]; break; }
+    }
+    while ((max - min) / step > want) step *= 2;
+    var ticks = [];
+    for (var v = Math.ceil(min / step) * step; v <= max; v += step) {
+      ticks.push({ v: v, label: since(v) });
+    }
+    return ticks;
+  }
+
+  // A tick's label as a Go/Kubernetes duration since the start: 1h30m, 45s.
+  function since(s) {
+    if (s === 0) return '0';
+    var out = '', parts = [[86400, 'd'], [3600, 'h'], [60, 'm'], [1, 's']];
+    parts.forEach(function (p) {
+      var n = Math.floor(s / p[0]);
+      if (n > 0) { out += n + p[1]; s -= n * p[0]; }
+    });
+    return out;
+  }
+
+  function showMeta() {
+    var table = document.getElementById('meta');
+    Object.keys(data.meta).forEach(function (k) {
+      var tr = el('tr');
+      tr.appendChild(el('td', k));
+      // Durations in microseconds read better as a clock.
+      var v = data.meta[k];
+      if (/_us$/.test(k) && /^[0-9]+$/.test(v)) v = clock(Number(v) / 1e6) + ' (' + v + ' us)';
+      tr.appendChild(el('td', v));
+      table.appendChild(tr);
+    });
+  }
+
+  var total = 0, rendered = 0, graphs = [];
+
+  // A decision's row zooms every chart to ten minutes around it (a double
+  // click on a chart zooms back out).
+  function zoomTo(t) {
+    graphs.forEach(function (g) {
+      var range = g.xAxisExtremes();
+      g.updateOptions({ dateWindow: [Math.max(range[0], t - 300), Math.min(range[1], t + 300)] });
+    });
+  }
+  function markRendered() {
+    document.body.setAttribute('data-charts-total', String(total));
+    document.body.setAttribute('data-charts-rendered', String(rendered));
+  }
+
+  function options(c, legend) {
+    var o = {
+      labels: c.labels, title: '', ylabel: c.ylabel, xlabel: 'time since the start',
+      labelsDiv: legend, legend: 'always', labelsSeparateLines: false,
+      connectSeparatedPoints: true, stackedGraph: c.stacked, stepPlot: c.step,
+      customBars: c.band, fillGraph: c.stacked, includeZero: !c.log,
+      axes: { x: { valueFormatter: clock, ticker: timeTicker } },
+      series: {}
+    };
+    if (c.log) o.axes.y = { logscale: true };
+    if (c.y2.length > 0) {
+      o.y2label = c.y2label;
+      o.axes.y2 = { independentTicks: true, includeZero: true };
+      c.y2.forEach(function (name) { o.series[name] = { axis: 'y2' }; });
+    }
+    // Zooming one chart (drag; double click to reset) zooms them all alike.
+    o.zoomCallback = function (minX, maxX) {
+      var self = this;
+      graphs.forEach(function (g) {
+        if (g !== self) g.updateOptions({ dateWindow: [minX, maxX] });
+      });
+    };
+    var drawn = false;
+    o.drawCallback = function (g, initial) {
+      if (initial && !drawn && g.numRows() > 0) {
+        drawn = true;
+        rendered += 1;
+        markRendered();
+      }
+    };
+    return o;
+  }
+
+  function drawChart(parent, c) {
+    var box = el('div', undefined, 'chart-box');
+    box.appendChild(el('div', c.title, 'chart-title'));
+    var legend = el('div', undefined, 'legend');
+    var div = el('div', undefined, 'chart');
+    box.appendChild(div);
+    box.appendChild(legend);
+    parent.appendChild(box);
+    total += 1;
+    var g = new Dygraph(div, c.rows, options(c, legend));
+    graphs.push(g);
+    if (c.annotations.length > 0) {
+      g.ready(function () { g.setAnnotations(c.annotations); });
+    }
+  }
+
+  function showSections() {
+    var main = document.getElementById('sections');
+    var toc = document.getElementById('toc');
+    data.sections.forEach(function (s, i) {
+      var sec = el('section');
+      sec.id = 'section-' + i;
+      sec.appendChild(el('h2', s.title));
+      main.appendChild(sec);
+      var a = el('a', s.title);
+      a.href = '#' + sec.id;
+      toc.appendChild(a);
+      s.charts.forEach(function (c) { drawChart(sec, c); });
+    });
+  }
+
+  function showDecisions() {
+    var body = document.querySelector('#decision-log tbody');
+    var log = data.decisions;
+    log.rows.forEach(function (r) {
+      var tr = el('tr');
+      if (r.type === 'Warning') tr.className = 'warning';
+      tr.title = 'zoom the charts to this moment';
+      tr.addEventListener('click', function () { zoomTo(r.t_s); });
+      [clock(r.t_s), r.kind, r.object, r.reason].forEach(function (t) {
+        tr.appendChild(el('td', t));
+      });
+      var msg = el('td', r.message);
+      if (r.explanation.length > 0) {
+        var ul = el('ul');
+        r.explanation.forEach(function (line) { ul.appendChild(el('li', line)); });
+        msg.appendChild(ul);
+      }
+      tr.appendChild(msg);
+      body.appendChild(tr);
+    });
+    document.getElementById('decisions-note').textContent =
+      log.rows.length + ' decisions' +
+      (log.left_out > 0 ? ' (' + log.left_out + ' more left out)' : '') + '.';
+  }
+
+  showMeta();
+  showSections();
+  showDecisions();
+  markRendered();
+})();
