@@ -24,6 +24,11 @@ std::string number(double v) {
   return fmt::format("{:.4g}", v);
 }
 
+// Cents, or four decimals below a dollar (a short run costs cents).
+std::string dollars_text(double d) {
+  return d >= 1 ? fmt::format("${:.2f}", d) : fmt::format("${:.4f}", d);
+}
+
 std::string_view count_name(scenario::ReplicaCount c) {
   switch (c) {
     case scenario::ReplicaCount::kDesired:
@@ -278,7 +283,7 @@ Verdict check_cost(const View& v, const Expectation& e) {
   } else {
     return {false, "the trace records no cost"};
   }
-  return {dollars <= e.max_dollars, fmt::format("${:.2f}", dollars)};
+  return {dollars <= e.max_dollars, dollars_text(dollars)};
 }
 
 Verdict check_pending(const View& v, const Expectation& e) {
@@ -381,7 +386,7 @@ ExpectResult check_one(const View& v, const Expectation& e) {
       break;
     }
     case ExpectKind::kCost:
-      out.expected = fmt::format("the nodes cost at most ${:.2f}", e.max_dollars);
+      out.expected = "the nodes cost at most " + dollars_text(e.max_dollars);
       verdict = check_cost(v, e);
       break;
     case ExpectKind::kPending:
