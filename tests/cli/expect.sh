@@ -1,4 +1,6 @@
-# Shared by the CLI tests (source it after setting $ksim and fail=0):
+# Shared by the CLI tests (source it after setting $ksim; it sets fail=0):
+# `check DESCRIPTION COMMAND...` runs COMMAND and prints ok or FAIL (then
+# fail=1); `cli_test_scratch` makes the scratch folder $tmp, removed at exit;
 # `expect CODE PATTERN ARGS...` runs ksim ARGS and checks its exit code and
 # that its output (stdout and stderr) matches the extended regex PATTERN
 # ("" matches anything); a mismatch prints FAIL and sets fail=1.
@@ -15,4 +17,17 @@ expect() {
   else
     echo "ok: ksim $* -> $rc"
   fi
+}
+
+fail=0
+
+check() {
+  local what=$1
+  shift
+  if "$@"; then echo "ok: $what"; else echo "FAIL: $what"; fail=1; fi
+}
+
+cli_test_scratch() {
+  tmp=$(mktemp -d)
+  trap 'rm -rf "$tmp"' EXIT
 }
