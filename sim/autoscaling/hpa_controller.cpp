@@ -158,6 +158,7 @@ void HpaController::sync(Hpa& hpa) {
   // scale write in this same event may have created pods.
   for (const cluster::PodId id : live_.refresh(cluster_)) {
     const cluster::Pod& p = cluster_.pod(id);
+    if (p.owner_kind == cluster::OwnerKind::kNone) continue;  // a bare pod: no scale target
     const bool replica_set = p.owner_kind == cluster::OwnerKind::kReplicaSet;
     const std::size_t owner_index =
         replica_set ? cluster::index_of(p.replica_set) : cluster::index_of(p.stateful_set);

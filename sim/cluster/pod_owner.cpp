@@ -57,11 +57,17 @@ void Cluster::init_pod_owner(PodOwner& o, const manifest::PodTemplate& t,
 
 const PodOwner& Cluster::owner_of(const Pod& p) const {
   if (p.owner_kind == OwnerKind::kStatefulSet) return statefulsets_[index_of(p.stateful_set)];
+  if (p.owner_kind == OwnerKind::kNone) {
+    return trace_shapes_[trace_rows_[static_cast<std::size_t>(p.ordinal)].shape];
+  }
   return replica_sets_[index_of(p.replica_set)];
 }
 
 PodOwner& Cluster::owner_of(const Pod& p) {
   if (p.owner_kind == OwnerKind::kStatefulSet) return statefulsets_[index_of(p.stateful_set)];
+  if (p.owner_kind == OwnerKind::kNone) {
+    return trace_shapes_[trace_rows_[static_cast<std::size_t>(p.ordinal)].shape];
+  }
   return replica_sets_[index_of(p.replica_set)];
 }
 

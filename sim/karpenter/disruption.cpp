@@ -109,11 +109,22 @@ k::DisruptionInput KarpenterController::disruption_input() {
       }
       k::PodView v = pod_view(cluster_, pid);
       const cluster::PodOwner& owner = cluster_.pod_owner(pid);
-      v.owner = (p.owner_kind == cluster::OwnerKind::kReplicaSet ? "ReplicaSet/" : "StatefulSet/") +
-                owner.name;
+      if (p.owner_kind != cluster::OwnerKind::kNone) {
+        v.owner =
+            (p.owner_kind == cluster::OwnerKind::kReplicaSet ? "ReplicaSet/" : "StatefulSet/") +
+            owner.name;
+      }
       v.pdb_blocked = owner.pdbs.size() > 1 ||
                       (owner.pdbs.size() == 1 && cluster_.disruptions_allowed(owner.pdbs[0]) <= 0);
       e.pods.push_back(std::move(v));
+    }
+    // A pod that left the node since the last pass without being seen
+    // terminating (a bare pod that completed: it went terminal) is a pod
+    // event at the time it went.
+    for (const cluster::PodId pid : t.seen) {
+      const cluster::Pod& p = cluster_.pod(pid);
+      if (seen.contains(pid) || p.phase != cluster::PodPhase::kSucceeded) continue;
+      if (!t.last_pod_event || *t.last_pod_event < p.deleted) t.last_pod_event = p.deleted;
     }
     t.seen = std::move(seen);
     if (t.last_pod_event) e.last_pod_event_us = to_us(*t.last_pod_event);

@@ -101,5 +101,10 @@ Load read_load(const Field& f, const Context& ctx);
 void read_replay_csv(Replay& replay, const std::string& field, std::vector<LoadError>& errors);
 // timings_reader.cpp
 Timings read_timings(const Field& f);
+// pod_trace_reader.cpp: `podTrace:`, its CSV read when the file exists
+// (errors located in the CSV go to ctx.other_files).
+PodTrace read_pod_trace(const Field& f, const Context& ctx);
+/// Fills trace.pods from trace.csv; errors name the CSV file, line and column.
+void read_pod_trace_csv(PodTrace& trace, std::vector<LoadError>& errors);
 
 }  // namespace ksim::scenario::detail

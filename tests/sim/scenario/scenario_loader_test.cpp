@@ -114,7 +114,8 @@ colour: blue
   EXPECT_EQ(errors[1], "x.yaml:2: seed: must be greater than or equal to 0");
   EXPECT_EQ(errors[2],
             "x.yaml:3: colour: unknown field (known: name, description, manifests, region, "
-            "instanceCatalog, nodeGroups, services, load, timings, duration, seed, expect)");
+            "instanceCatalog, nodeGroups, services, load, podTrace, timings, duration, seed, "
+            "expect)");
 }
 
 TEST(ScenarioLoader, RequiredSections) {

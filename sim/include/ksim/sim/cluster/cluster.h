@@ -24,6 +24,8 @@
 //                 queueing hints of the filter plugins
 //   kubelet       serialized image pulls with a per-node image cache,
 //                 container start, readiness probe, graceful termination
+//   bare pods     a scenario's podTrace: submitted at their time, Succeeded
+//                 and gone their duration after Running (bare_pods.cpp)
 //   EndpointSlice ready endpoints at once (headless Services too); consumers
 //                 see them after the scenario's endpoint propagation delay
 //
@@ -301,6 +303,10 @@ class Cluster {
     return sched_nodes_;
   }
   [[nodiscard]] const SchedulingQueue& scheduling_queue() const { return queue_; }
+  /// The pod trace's counts so far: pods submitted (created), and those that
+  /// ran their duration and Succeeded.
+  [[nodiscard]] std::size_t trace_pods_submitted() const { return trace_submitted_; }
+  [[nodiscard]] std::size_t trace_pods_succeeded() const { return trace_succeeded_; }
   [[nodiscard]] const EventLog& events() const { return events_; }
 
  private:
@@ -362,6 +368,12 @@ class Cluster {
   void request_statefulset_sync(StatefulSetId set);
   void create_stateful_pod(StatefulSetId set, std::size_t ordinal);
   void delete_stateful_pod(StatefulSetId set, PodId pod);
+
+  // bare_pods.cpp: the scenario's pod trace (bare pods with lifetimes)
+  void build_pod_trace(const scenario::Scenario& s);
+  void submit_trace_pod(std::uint32_t row);
+  void bare_pod_running(PodId pod);
+  void complete_bare_pod(PodId pod);
 
   // disruption.cpp: PodDisruptionBudgets
   void build_pdbs(const scenario::Scenario& s);
@@ -437,6 +449,18 @@ class Cluster {
   std::vector<StatefulSet> statefulsets_;
   std::vector<std::uint8_t> statefulset_sync_pending_;  // per StatefulSet
   std::vector<PodDisruptionBudget> pdbs_;
+
+  /// The pod trace: one template per distinct (cpu, memory) shape, and per
+  /// row its shape, run time and name ("" = "trace-<row>").
+  struct TraceRow {
+    Duration duration{};
+    std::uint32_t shape = 0;
+    std::string name;
+  };
+  std::vector<PodOwner> trace_shapes_;
+  std::vector<TraceRow> trace_rows_;
+  std::size_t trace_submitted_ = 0;
+  std::size_t trace_succeeded_ = 0;
 
   SchedulingQueue queue_;
   std::size_t next_start_index_ = 0;  // upstream nextStartNodeIndex

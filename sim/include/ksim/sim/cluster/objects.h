@@ -81,7 +81,9 @@ enum class PodStage {
 };
 
 /// The kind of a pod's controller (its ownerReference with controller: true).
-enum class OwnerKind { kReplicaSet, kStatefulSet };
+/// kNone: a bare pod, no controller (a scenario's podTrace pods, bare_pods.cpp):
+/// nothing replaces it when it goes.
+enum class OwnerKind { kReplicaSet, kStatefulSet, kNone };
 
 struct Pod {
   std::string name;
@@ -89,8 +91,9 @@ struct Pod {
   /// The owner. A Deployment's pod: owner_kind kReplicaSet, replica_set its
   /// ReplicaSet, stateful_set kNoStatefulSet, ordinal -1. A StatefulSet's
   /// pod: owner_kind kStatefulSet, stateful_set and ordinal (the N of
-  /// "<set>-N") set, replica_set kNoReplicaSet. Cluster::pod_owner() gives
-  /// either owner's template.
+  /// "<set>-N") set, replica_set kNoReplicaSet. A bare pod: owner_kind
+  /// kNone, ordinal its row in the pod trace, replica_set kNoReplicaSet.
+  /// Cluster::pod_owner() gives the template of any of them.
   ReplicaSetId replica_set{};
   OwnerKind owner_kind = OwnerKind::kReplicaSet;
   StatefulSetId stateful_set = kNoStatefulSet;
