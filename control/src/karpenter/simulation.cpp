@@ -238,20 +238,31 @@ ClaimFit claim_can_add(const Claim& claim, const PodView& pod, const Attempt& at
   return out;
 }
 
-std::optional<std::string> node_can_add(const Node& node, const PodView& pod,
-                                        const Attempt& attempt) {
-  if (auto e = untolerated(node.taints, pod.tolerations, attempt.tolerate_prefer_no_schedule)) {
+const Requirements& Node::reqs() const {
+  if (!reqs_cache) {
+    reqs_cache = Requirements::of_labels(*labels);
+    reqs_cache->add(Requirement{std::string(kLabelHostname), Operator::kIn, {name}, std::nullopt});
+  }
+  return *reqs_cache;
+}
+
+std::optional<std::string> node_can_add(const Node& node, const Resources& requests,
+                                        const PodView& pod, const Attempt& attempt) {
+  if (auto e = untolerated(*node.taints, pod.tolerations, attempt.tolerate_prefer_no_schedule)) {
     return e;
   }
-  if (!(node.requests + pod.requests()).fits_in(node.available)) {
+  if (!(requests + pod.requests()).fits_in(node.available)) {
     return std::string("exceeds node resources");
   }
-  return node.reqs.compatible(attempt.reqs, false);
+  return node.reqs().compatible(attempt.reqs, false);
 }
 
 Resources missing_daemon_overhead(const Labels& labels, const std::vector<Taint>& taints,
                                   const Resources& daemon_requested,
                                   const std::vector<DaemonSetView>& daemonsets) {
+  // No DaemonSet: nothing missing (what the loop below gives, without
+  // building the node's requirements).
+  if (daemonsets.empty()) return (Resources{} - daemon_requested).floored();
   const Requirements node = Requirements::of_labels(labels);
   Resources sum;
   for (const auto& ds : daemonsets) {

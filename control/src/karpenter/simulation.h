@@ -5,10 +5,13 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "ksim/control/karpenter/provisioning.h"
 #include "ksim/control/karpenter/requirements.h"
 #include "ksim/control/karpenter/types.h"
 
@@ -78,24 +81,86 @@ struct ClaimFit {
 ClaimFit claim_can_add(const Claim& claim, const PodView& pod, const Attempt& attempt,
                        const Catalog& catalog, bool best_effort);
 
-/// A node (or in-flight NodeClaim) as the scheduler sees it.
+/// A node (or in-flight NodeClaim) as the scheduler sees it. Its labels and
+/// taints are the input's (which outlives it); the requirements (labels +
+/// hostname) are built on first use, since most nodes a pod is tried on
+/// fail on resources first and never need them.
 struct Node {
   std::string name;
   bool initialized = true;
   bool in_flight = false;
-  Requirements reqs;  // labels + hostname
-  std::vector<Taint> taints;
+  const Labels* labels = nullptr;
+  const std::vector<Taint>* taints = nullptr;
   Resources available;  // allocatable − requested
-  Resources requests;   // missing daemon overhead + pods added in this decision
+  Resources requests;   // missing daemon overhead (+ pods added in a decision)
   bool under_consolidate_after = false;
+  [[nodiscard]] const Requirements& reqs() const;
+  mutable std::optional<Requirements> reqs_cache;  // reqs(), once built
 };
-/// existingnode.go CanAdd; nullopt when the pod fits.
-std::optional<std::string> node_can_add(const Node& node, const PodView& pod,
-                                        const Attempt& attempt);
+/// existingnode.go CanAdd with the node's `requests` so far; nullopt when
+/// the pod fits.
+std::optional<std::string> node_can_add(const Node& node, const Resources& requests,
+                                        const PodView& pod, const Attempt& attempt);
 /// Daemon overhead a node still has to make room for: compatible DaemonSets'
 /// requests minus the daemon pods already there, floored at 0.
 Resources missing_daemon_overhead(const Labels& labels, const std::vector<Taint>& taints,
                                   const Resources& daemon_requested,
                                   const std::vector<DaemonSetView>& daemonsets);
+
+/// A NodePool's remaining limits (scheduler.go remainingResources); unset = unlimited.
+struct Remaining {
+  std::optional<std::int64_t> cpu, memory, nodes;
+  void subtract(std::int64_t c, std::int64_t m) {
+    if (cpu) *cpu -= c;
+    if (memory) *memory -= m;
+    if (nodes) *nodes -= 1;
+  }
+  /// Undoes subtract (a node left out of a simulation).
+  void restore(std::int64_t c, std::int64_t m) {
+    if (cpu) *cpu += c;
+    if (memory) *memory += m;
+    if (nodes) *nodes += 1;
+  }
+  /// filterByRemainingResources: the type's capacity (one node) fits what remains.
+  [[nodiscard]] bool admits(const Resources& cap) const {
+    return (!cpu || cap.cpu_milli <= *cpu) && (!memory || cap.memory_bytes <= *memory) &&
+           (!nodes || 1 <= *nodes);
+  }
+};
+
+/// What a scheduling simulation derives from its nodes, NodePools and
+/// catalog before it places a pod: built once, then shared by simulations
+/// that differ only in their pods and in nodes left out (disruption
+/// simulates one candidate set after another against the same cluster).
+/// Points into the inputs it was built from, which must outlive it.
+struct ProvisioningBase {
+  Catalog catalog;
+  std::vector<Template> templates;          // weight order
+  std::vector<Node> nodes;                  // initialized first, then by name; in-flight claims too
+  std::vector<const ExistingNode*> origin;  // per node; nullptr for an in-flight claim
+  std::vector<bool> prefer_no_schedule;     // per node: it has a PreferNoSchedule taint
+  std::map<std::string, std::size_t, std::less<>> index;  // node name -> index in `nodes`
+  std::map<std::string, Remaining> remaining;             // over every node here
+  bool pools_prefer_no_schedule = false;  // some NodePool or in-flight claim has one
+  std::size_t nodes_prefer_no_schedule = 0;
+  const UnavailableOfferings* unavailable = nullptr;
+  bool best_effort = false;
+};
+
+/// One existing node for the base, with the simulation's flag for it.
+struct BaseNode {
+  const ExistingNode* node = nullptr;
+  bool under_consolidate_after = false;
+};
+ProvisioningBase make_base(const std::vector<BaseNode>& nodes,
+                           const std::vector<InFlightNodeClaim>& in_flight,
+                           const std::vector<NodePool>& pools,
+                           const std::vector<InstanceType>& types, const UnavailableOfferings& u,
+                           const std::vector<DaemonSetView>& daemonsets, bool best_effort);
+/// provision() over `base` without the nodes at `excluded` (indices into
+/// base.nodes): the same result as provision() of an input holding the
+/// base's nodes but those, and `pods`.
+ProvisioningResult provision(const ProvisioningBase& base, const std::vector<PodView>& pods,
+                             const std::vector<std::size_t>& excluded);
 
 }  // namespace ksim::control::karpenter::detail
