@@ -67,12 +67,12 @@ void Cluster::schedule_one(PodId pod) {
   const Pod& p = pods_[index_of(pod)];
   sched::Pod sp = owner_of(p).scheduler_template;
   sp.name = p.name;
-  const sched::ScheduleDecision d =
-      sched::schedule_pod(sp, sched_nodes_, options_.scheduler, next_start_index_);
+  const sched::ScheduleDecision d = sched::schedule_pod(
+      sp, sched_nodes_, options_.scheduler, next_start_index_, sched::RejectionDetail::kSummary);
   next_start_index_ = d.next_start_index;
   if (!d.schedulable()) {
     std::uint8_t plugins = 0;
-    for (const sched::NodeRejection& r : d.rejections) plugins |= plugin_bit(r.status.plugin);
+    for (const std::string_view plugin : d.rejecting_plugins) plugins |= plugin_bit(plugin);
     if (d.reason == sched::DecisionReason::kNoNodes) {
       // ErrNoNodesAvailable: any node that joins may help.
       fail_scheduling(pod, d.message, 0xff);

@@ -43,9 +43,13 @@ Node make_node(const std::string& name, const Labels& labels, const std::vector<
 }
 
 std::optional<PodPlacement> add_to_nodes(Placing& s, const PodView& pod, const Attempt& a) {
+  const Resources wanted = pod.requests();
   for (std::size_t i = 0; i < s.base.nodes.size(); ++i) {
     if (s.excluded[i] != 0) continue;
     const Node& n = s.base.nodes[i];
+    // A node without room rejects the pod whatever else node_can_add would
+    // say first (its taints): decided here without building the reason.
+    if (!(s.requests[i] + wanted).fits_in(n.available)) continue;
     // scheduler.go addToExistingNode: pods a disruption would move skip nodes
     // still inside consolidateAfter (pending pods and deleting nodes' pods do not).
     if (pod.being_moved && n.under_consolidate_after) continue;
