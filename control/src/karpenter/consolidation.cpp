@@ -85,31 +85,27 @@ Simulation simulate(const DisruptionContext& ctx, const std::vector<const Cand*>
     if (const auto it = base.index.find(name); it != base.index.end())
       excluded.push_back(it->second);
   }
-  std::vector<PodView> pods;
+  std::vector<SimPod> pods;
   std::set<std::string> must_move;  // non-pending pods: they must all schedule
   for (const auto& n : ctx.in.nodes) {
     // A deleting node's pods reschedule too, exempt from consolidateAfter.
     if (names.contains(n.name) || !n.marked_for_deletion) continue;
     for (const auto& p : n.pods) {
       if (p.daemonset) continue;
-      pods.push_back(p);
-      pods.back().being_moved = false;
+      pods.push_back({&p, false});
       must_move.insert(p.key());
     }
   }
   for (const auto* c : cands) {
     for (const auto* p : c->reschedulable) {
-      pods.push_back(*p);
-      pods.back().being_moved = true;
+      pods.push_back({p, true});
       must_move.insert(p->key());
     }
   }
-  for (const auto& p : ctx.in.pending_pods) {
-    pods.push_back(p);
-    pods.back().being_moved = false;
-  }
+  for (const auto& p : ctx.in.pending_pods) pods.push_back({&p, false});
   Simulation s;
-  s.result = provision(base, pods, excluded);
+  // Where each pod went is all that is read here: no sentence per placement.
+  s.result = provision(base, pods, excluded, /*explain=*/false);
   for (const auto& pl : s.result.placements) {
     if (!must_move.contains(pl.pod)) continue;  // pending pods need not fit
     if (pl.kind == PlacementKind::kUnschedulable) {

@@ -20,15 +20,43 @@ using detail::Template;
 using detail::ProvisioningBase;
 using detail::Remaining;
 
+/// What is free on a node with `requested` on it: what fits_in accepts
+/// (a node whose allocatable has a negative part takes nothing).
+Resources free_on(const Node& n, const Resources& requested) {
+  const Resources& a = n.available;
+  if (a.cpu_milli < 0 || a.memory_bytes < 0 || a.pods < 0) return detail::FreeTree::never();
+  return a - requested;
+}
+
 /// One simulation over a base: what it changes (requests on nodes, new
-/// claims, limits) is its own; the base is shared.
+/// claims, limits) is its own. The base's per-node requests and free tree
+/// are changed in place and restored when the simulation ends.
 struct Placing {
   const ProvisioningBase& base;
-  std::vector<Resources> requests;  // per base node
-  std::vector<char> excluded;       // per base node: left out of this simulation
-  std::vector<Claim> claims;        // creation order
+  std::vector<Claim> claims;  // creation order
   std::map<std::string, Remaining> remaining;
   bool any_prefer_no_schedule = false;
+  bool explain = true;
+  std::vector<std::pair<std::size_t, Resources>> undo;  // (node, requests before), in order
+  std::vector<std::size_t> excluded;
+
+  Placing(const ProvisioningBase& b, bool why) : base(b), remaining(b.remaining), explain(why) {}
+  Placing(const Placing&) = delete;
+  Placing& operator=(const Placing&) = delete;
+  ~Placing() {
+    for (auto it = undo.rbegin(); it != undo.rend(); ++it) base.requests[it->first] = it->second;
+    for (const auto& [i, old] : undo) base.free.set(i, free_on(base.nodes[i], base.requests[i]));
+    for (const std::size_t i : excluded) base.free.set(i, free_on(base.nodes[i], base.requests[i]));
+  }
+  void add(std::size_t i, const Resources& r) {
+    undo.emplace_back(i, base.requests[i]);
+    base.requests[i] += r;
+    base.free.set(i, free_on(base.nodes[i], base.requests[i]));
+  }
+  void exclude(std::size_t i) {
+    excluded.push_back(i);
+    base.free.set(i, detail::FreeTree::never());
+  }
 };
 
 bool has_prefer_no_schedule(const std::vector<Taint>& taints) {
@@ -42,24 +70,30 @@ Node make_node(const std::string& name, const Labels& labels, const std::vector<
               available, missing_daemons, false,     std::nullopt};
 }
 
-std::optional<PodPlacement> add_to_nodes(Placing& s, const PodView& pod, const Attempt& a) {
+std::optional<PodPlacement> add_to_nodes(Placing& s, const PodView& pod, bool moved,
+                                         const Attempt& a) {
+  // The nodes in order, those without room for the pod skipped (node_can_add
+  // rejects them whatever it would say first); left-out nodes have none.
   const Resources wanted = pod.requests();
-  for (std::size_t i = 0; i < s.base.nodes.size(); ++i) {
-    if (s.excluded[i] != 0) continue;
+  const detail::FreeTree& free = s.base.free;
+  for (std::size_t i = free.first_cover(0, wanted); i != detail::FreeTree::kNone;
+       i = free.first_cover(i + 1, wanted)) {
     const Node& n = s.base.nodes[i];
-    // A node without room rejects the pod whatever else node_can_add would
-    // say first (its taints): decided here without building the reason.
-    if (!(s.requests[i] + wanted).fits_in(n.available)) continue;
     // scheduler.go addToExistingNode: pods a disruption would move skip nodes
     // still inside consolidateAfter (pending pods and deleting nodes' pods do not).
-    if (pod.being_moved && n.under_consolidate_after) continue;
-    if (detail::node_can_add(n, s.requests[i], pod, a)) continue;
-    s.requests[i] += pod.requests();
-    return PodPlacement{
-        pod.key(), n.in_flight ? PlacementKind::kInFlightClaim : PlacementKind::kExistingNode,
-        n.name,
-        "pod " + pod.key() + " nominated to " + (n.in_flight ? "in-flight NodeClaim " : "node ") +
-            n.name + (n.initialized ? "" : " (not initialized yet)") + ", which has room"};
+    if (moved && n.under_consolidate_after) continue;
+    if (detail::node_can_add(n, s.base.requests[i], pod, a)) continue;
+    s.add(i, wanted);
+    PodPlacement p{pod.key(),
+                   n.in_flight ? PlacementKind::kInFlightClaim : PlacementKind::kExistingNode,
+                   n.name,
+                   {}};
+    if (s.explain) {
+      p.message = "pod " + p.pod + " nominated to " +
+                  (n.in_flight ? "in-flight NodeClaim " : "node ") + n.name +
+                  (n.initialized ? "" : " (not initialized yet)") + ", which has room";
+    }
+    return p;
   }
   return std::nullopt;
 }
@@ -83,6 +117,8 @@ std::optional<PodPlacement> add_to_claims(Placing& s, const PodView& pod, const 
     auto fit = detail::claim_can_add(s.claims[i], pod, a, s.base.catalog, s.base.best_effort);
     if (!fit.ok) continue;
     commit(s.claims[i], pod, std::move(fit));
+    if (!s.explain)
+      return PodPlacement{pod.key(), PlacementKind::kNewNodeClaim, s.claims[i].name, {}};
     return PodPlacement{pod.key(), PlacementKind::kNewNodeClaim, s.claims[i].name,
                         "pod " + pod.key() + " joins new NodeClaim " + s.claims[i].name +
                             " (NodePool " + s.claims[i].tmpl->pool->name + ")"};
@@ -142,10 +178,11 @@ std::optional<PodPlacement> add_to_new_claim(Placing& s, const PodView& pod, con
 }
 
 /// Solve's trySchedule: each relaxation in turn; the error of the last one.
-std::optional<PodPlacement> try_schedule(Placing& s, const PodView& pod, std::string& error) {
+std::optional<PodPlacement> try_schedule(Placing& s, const PodView& pod, bool moved,
+                                         std::string& error) {
   for (const auto& a : detail::attempts(pod, s.any_prefer_no_schedule)) {
     error.clear();
-    if (auto p = add_to_nodes(s, pod, a)) return p;
+    if (auto p = add_to_nodes(s, pod, moved, a)) return p;
     if (auto p = add_to_claims(s, pod, a)) return p;
     if (auto p = add_to_new_claim(s, pod, a, error)) return p;
   }
@@ -223,7 +260,10 @@ ProvisioningResult provision(const ProvisioningInput& input) {
   const ProvisioningBase base =
       detail::make_base(nodes, input.in_flight, input.node_pools, input.instance_types,
                         input.unavailable, input.daemonsets, input.min_values_best_effort);
-  return detail::provision(base, input.pods, {});
+  std::vector<detail::SimPod> pods;
+  pods.reserve(input.pods.size());
+  for (const auto& p : input.pods) pods.push_back({&p, p.being_moved});
+  return detail::provision(base, pods, {});
 }
 
 namespace detail {
@@ -265,7 +305,10 @@ ProvisioningBase make_base(const std::vector<BaseNode>& nodes,
     if (x.node.initialized != y.node.initialized) return x.node.initialized;
     return x.node.name < y.node.name;
   });
+  b.free.reset(entries.size());
   for (auto& e : entries) {
+    b.free.set(b.nodes.size(), free_on(e.node, e.node.requests));
+    b.requests.push_back(e.node.requests);
     b.index.emplace(e.node.name, b.nodes.size());
     b.nodes.push_back(std::move(e.node));
     b.origin.push_back(e.origin);
@@ -294,15 +337,15 @@ ProvisioningBase make_base(const std::vector<BaseNode>& nodes,
   return b;
 }
 
-ProvisioningResult provision(const ProvisioningBase& base, const std::vector<PodView>& pods,
-                             const std::vector<std::size_t>& excluded) {
-  Placing s{base, {}, std::vector<char>(base.nodes.size(), 0), {}, base.remaining, false};
-  s.requests.reserve(base.nodes.size());
-  for (const Node& n : base.nodes) s.requests.push_back(n.requests);
+ProvisioningResult provision(const ProvisioningBase& base, const std::vector<SimPod>& pods,
+                             const std::vector<std::size_t>& excluded, bool explain) {
+  Placing s(base, explain);
   std::size_t pns_left = base.nodes_prefer_no_schedule;
+  std::vector<char> seen(base.nodes.size(), 0);
   for (const std::size_t i : excluded) {
-    if (s.excluded[i] != 0) continue;
-    s.excluded[i] = 1;
+    if (seen[i] != 0) continue;
+    seen[i] = 1;
+    s.exclude(i);
     if (base.prefer_no_schedule[i]) --pns_left;
     // A node left out does not count against its NodePool's limits.
     const ExistingNode* n = base.origin[i];
@@ -312,33 +355,43 @@ ProvisioningResult provision(const ProvisioningBase& base, const std::vector<Pod
     }
   }
   s.any_prefer_no_schedule = base.pools_prefer_no_schedule || pns_left > 0;
-  std::map<std::string, const PodView*> by_key;
+  std::map<std::string, const SimPod*> by_key;
   for (const auto& p : pods) {
-    if (!p.daemonset) by_key.emplace(p.key(), &p);
+    if (!p.pod->daemonset) by_key.emplace(p.pod->key(), &p);
   }
-  std::deque<const PodView*> queue;
-  std::vector<PodView> provisionable;
-  for (const auto& [k, p] : by_key) provisionable.push_back(*p);
-  for (const auto& k : pod_order(provisionable)) queue.push_back(by_key.at(k));
+  std::vector<const SimPod*> ordered;
+  ordered.reserve(by_key.size());
+  for (const auto& [k, p] : by_key) ordered.push_back(p);
+  // pod_order's sort over pointers: the same comparator on the same
+  // (key-ordered) input, so the same order.
+  std::stable_sort(ordered.begin(), ordered.end(), [](const SimPod* x, const SimPod* y) {
+    const PodView& a = *x->pod;
+    const PodView& b = *y->pod;
+    if (a.cpu_milli != b.cpu_milli) return a.cpu_milli > b.cpu_milli;
+    if (a.memory_bytes != b.memory_bytes) return a.memory_bytes > b.memory_bytes;
+    if (a.creation_us != b.creation_us) return a.creation_us < b.creation_us;
+    return (a.uid.empty() ? a.key() : a.uid) < (b.uid.empty() ? b.key() : b.uid);
+  });
+  std::deque<const SimPod*> queue(ordered.begin(), ordered.end());
   // queue.go: a pod popped when the queue is as long as when it was last
   // pushed means a whole pass placed nothing: stop.
-  std::map<const PodView*, std::size_t> last_len;
-  std::map<const PodView*, std::string> errors;
+  std::map<const SimPod*, std::size_t> last_len;
+  std::map<const SimPod*, std::string> errors;
   ProvisioningResult out;
   while (!queue.empty()) {
-    const PodView* p = queue.front();
+    const SimPod* p = queue.front();
     if (auto it = last_len.find(p); it != last_len.end() && it->second == queue.size()) break;
     queue.pop_front();
-    if (auto placed = try_schedule(s, *p, errors[p])) {
+    if (auto placed = try_schedule(s, *p->pod, p->being_moved, errors[p])) {
       out.placements.push_back(std::move(*placed));
       continue;
     }
     queue.push_back(p);
     last_len[p] = queue.size();
   }
-  for (const PodView* p : queue) {
+  for (const SimPod* p : queue) {
     out.placements.push_back(
-        {p->key(), PlacementKind::kUnschedulable, "", "Failed to schedule pod, " + errors[p]});
+        {p->pod->key(), PlacementKind::kUnschedulable, "", "Failed to schedule pod, " + errors[p]});
     ++out.unschedulable;
   }
   for (const auto& c : s.claims) out.new_claims.push_back(finalize(s, c));

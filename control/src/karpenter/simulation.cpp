@@ -2,6 +2,7 @@
 #include "simulation.h"
 
 #include <algorithm>
+#include <limits>
 #include <set>
 
 #include "ksim/control/scheduler/selectors.h"
@@ -236,6 +237,41 @@ ClaimFit claim_can_add(const Claim& claim, const PodView& pod, const Attempt& at
   }
   out.ok = true;
   return out;
+}
+
+Resources FreeTree::never() {
+  constexpr auto kLow = std::numeric_limits<std::int64_t>::min();
+  return {kLow, kLow, kLow};
+}
+
+void FreeTree::reset(std::size_t n) {
+  leaves_ = 1;
+  while (leaves_ < n) leaves_ *= 2;
+  max_.assign(2 * leaves_, never());
+}
+
+void FreeTree::set(std::size_t i, const Resources& free) {
+  std::size_t at = i + leaves_;
+  max_[at] = free;
+  for (at /= 2; at >= 1; at /= 2) max_[at] = Resources::max(max_[2 * at], max_[2 * at + 1]);
+}
+
+std::size_t FreeTree::first_cover(std::size_t from, const Resources& want) const {
+  if (leaves_ == 0) return kNone;
+  return descend(1, 0, leaves_, from, want);
+}
+
+std::size_t FreeTree::descend(std::size_t at, std::size_t lo, std::size_t hi, std::size_t from,
+                              const Resources& want) const {
+  const Resources& m = max_[at];
+  if (hi <= from || m.cpu_milli < want.cpu_milli || m.memory_bytes < want.memory_bytes ||
+      m.pods < want.pods) {
+    return kNone;
+  }
+  if (hi - lo == 1) return lo;
+  const std::size_t mid = lo + (hi - lo) / 2;
+  const std::size_t left = descend(2 * at, lo, mid, from, want);
+  return left != kNone ? left : descend(2 * at + 1, mid, hi, from, want);
 }
 
 const Requirements& Node::reqs() const {

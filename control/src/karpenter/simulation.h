@@ -128,6 +128,28 @@ struct Remaining {
   }
 };
 
+/// The most free resources (per dimension) over ranges of a node list, in a
+/// segment tree: a node whose free resources do not cover a pod's requests
+/// rejects it, so a search for the first node with room skips whole ranges
+/// of full nodes (O(log n) instead of a scan).
+class FreeTree {
+ public:
+  static constexpr std::size_t kNone = SIZE_MAX;
+  /// Free resources that cover no request (a node that cannot take a pod).
+  static Resources never();
+  void reset(std::size_t n);
+  void set(std::size_t i, const Resources& free);
+  /// The first index >= from whose free resources cover `want` in every
+  /// dimension; kNone if there is none.
+  [[nodiscard]] std::size_t first_cover(std::size_t from, const Resources& want) const;
+
+ private:
+  [[nodiscard]] std::size_t descend(std::size_t at, std::size_t lo, std::size_t hi,
+                                    std::size_t from, const Resources& want) const;
+  std::size_t leaves_ = 0;
+  std::vector<Resources> max_;
+};
+
 /// What a scheduling simulation derives from its nodes, NodePools and
 /// catalog before it places a pod: built once, then shared by simulations
 /// that differ only in their pods and in nodes left out (disruption
@@ -145,6 +167,19 @@ struct ProvisioningBase {
   std::size_t nodes_prefer_no_schedule = 0;
   const UnavailableOfferings* unavailable = nullptr;
   bool best_effort = false;
+  /// Per node, what is requested on it: the missing daemon overhead, plus
+  /// during a simulation the pods it placed there; and the free resources
+  /// over ranges of nodes. A simulation changes both and restores them
+  /// before it returns (simulations over one base run one at a time).
+  mutable std::vector<Resources> requests;
+  mutable FreeTree free;
+};
+
+/// A pod a simulation places, and whether a disruption would move it
+/// (PodView::being_moved for this simulation).
+struct SimPod {
+  const PodView* pod = nullptr;
+  bool being_moved = false;
 };
 
 /// One existing node for the base, with the simulation's flag for it.
@@ -160,7 +195,9 @@ ProvisioningBase make_base(const std::vector<BaseNode>& nodes,
 /// provision() over `base` without the nodes at `excluded` (indices into
 /// base.nodes): the same result as provision() of an input holding the
 /// base's nodes but those, and `pods`.
-ProvisioningResult provision(const ProvisioningBase& base, const std::vector<PodView>& pods,
-                             const std::vector<std::size_t>& excluded);
+/// `explain` false leaves the messages of successful placements empty (a
+/// caller that reads only where pods went).
+ProvisioningResult provision(const ProvisioningBase& base, const std::vector<SimPod>& pods,
+                             const std::vector<std::size_t>& excluded, bool explain = true);
 
 }  // namespace ksim::control::karpenter::detail
