@@ -25,14 +25,46 @@ struct Filtered {
   std::vector<std::string_view> plugins;        // rejecting plugins, first-seen order
 };
 
+// A rejection counted for the messages only (kSummary).
+void status_counted(Filtered& f, FilterStatus status) {
+  if (std::ranges::find(f.plugins, status.plugin) == f.plugins.end()) {
+    f.plugins.push_back(status.plugin);
+  }
+  for (const auto& reason : status.reasons) ++f.reasons[reason];
+  ++(status.code == FilterCode::kUnschedulableAndUnresolvable ? f.unresolvable : f.resolvable);
+}
+
 Filtered find_feasible(const Pod& pod, const std::vector<Node>& nodes,
                        const SchedulerConfig& config, std::size_t start, RejectionDetail detail) {
   Filtered f;
   const std::size_t n = nodes.size();
   const auto want = static_cast<std::size_t>(num_feasible_nodes_to_find(
       static_cast<std::int32_t>(n), config.percentage_of_nodes_to_score));
+  std::int64_t fit_counts[3] = {0, 0, 0};  // kSummary: NodeResourcesFit's reasons by bit
   for (; f.evaluated < n && f.feasible.size() < want; ++f.evaluated) {
     const std::size_t i = (start + f.evaluated) % n;
+    if (detail == RejectionDetail::kSummary) {
+      // run_filters in its order, the last filter's reasons counted as bits
+      // (a full node is the common rejection in a large cluster).
+      FilterStatus first = filter_node_unschedulable(pod, nodes[i]);
+      if (first.ok()) first = filter_taint_toleration(pod, nodes[i], config);
+      if (first.ok()) first = filter_node_affinity(pod, nodes[i]);
+      if (first.ok()) {
+        const std::uint8_t bits = node_resources_fit_bits(pod, nodes[i]);
+        if (bits == 0) {
+          f.feasible.push_back(i);
+          continue;
+        }
+        if (std::ranges::find(f.plugins, kNodeResourcesFit) == f.plugins.end()) {
+          f.plugins.push_back(kNodeResourcesFit);
+        }
+        for (int b = 0; b < 3; ++b) fit_counts[b] += (bits >> b) & 1;
+        ++f.resolvable;  // NodeResourcesFit rejects with code Unschedulable
+        continue;
+      }
+      status_counted(f, std::move(first));
+      continue;
+    }
     FilterStatus status = run_filters(pod, nodes[i], config);
     if (status.ok()) {
       f.feasible.push_back(i);
@@ -46,6 +78,11 @@ Filtered find_feasible(const Pod& pod, const std::vector<Node>& nodes,
     if (detail == RejectionDetail::kPerNode) {
       f.rejections.push_back({nodes[i].name, std::move(status)});
     }
+  }
+  const std::string_view fit_reasons[3] = {kReasonTooManyPods, kReasonInsufficientCpu,
+                                           kReasonInsufficientMemory};
+  for (int b = 0; b < 3; ++b) {
+    if (fit_counts[b] > 0) f.reasons[std::string(fit_reasons[b])] += fit_counts[b];
   }
   std::ranges::sort(f.feasible);
   return f;
