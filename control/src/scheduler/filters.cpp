@@ -21,8 +21,9 @@ FilterStatus reject(FilterCode code, std::string_view plugin, std::vector<std::s
 FilterStatus filter_node_unschedulable(const Pod& pod, const Node& node) {
   // v1.TaintNodeUnschedulable with effect NoSchedule: a pod tolerating it also
   // tolerates spec.unschedulable.
+  if (!node.unschedulable) return {};  // (no taint object built per schedulable node)
   const Taint unschedulable_taint{"node.kubernetes.io/unschedulable", "", TaintEffect::kNoSchedule};
-  if (node.unschedulable && !tolerations_tolerate(pod.tolerations, unschedulable_taint)) {
+  if (!tolerations_tolerate(pod.tolerations, unschedulable_taint)) {
     return reject(FilterCode::kUnschedulableAndUnresolvable, kNodeUnschedulable,
                   {std::string(kReasonUnschedulable)});
   }
