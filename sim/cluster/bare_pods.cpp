@@ -34,6 +34,7 @@ manifest::PodTemplate trace_template(const scenario::PodTrace& t, std::int64_t c
   c.limits_milli = c.requests_milli;
   tpl.containers.push_back(std::move(c));
   tpl.node_selector = t.node_selector;
+  tpl.annotations = t.annotations;
   tpl.tolerations = t.tolerations;
   return tpl;
 }

@@ -44,6 +44,7 @@ void Cluster::init_pod_owner(PodOwner& o, const manifest::PodTemplate& t,
       o.pdbs.push_back(id_at<PdbId>(i));
     }
   }
+  o.pod_annotations = t.annotations;
   o.scheduler_template = scheduler_pod(t, o.namespace_);
   o.scheduler_template.labels = o.pod_labels;
   o.scheduler_template.spread_selector = default_spread_selector(selecting, selector);

@@ -114,6 +114,9 @@ k::DisruptionInput KarpenterController::disruption_input() {
             (p.owner_kind == cluster::OwnerKind::kReplicaSet ? "ReplicaSet/" : "StatefulSet/") +
             owner.name;
       }
+      // karpenter.sh/do-not-disrupt: "true" (the duration form is not modelled).
+      const auto dnd = owner.pod_annotations.find("karpenter.sh/do-not-disrupt");
+      v.do_not_disrupt = dnd != owner.pod_annotations.end() && dnd->second == "true";
       v.pdb_blocked = owner.pdbs.size() > 1 ||
                       (owner.pdbs.size() == 1 && cluster_.disruptions_allowed(owner.pdbs[0]) <= 0);
       e.pods.push_back(std::move(v));

@@ -185,8 +185,8 @@ void read_pod_trace_csv(PodTrace& trace, std::vector<LoadError>& errors) {
 PodTrace read_pod_trace(const Field& f, const Context& ctx) {
   PodTrace t;
   if (!f.expect_map()) return t;
-  check_known_keys(f,
-                   {"csv", "namespace", "nodeSelector", "tolerations", "terminationGracePeriod"});
+  check_known_keys(f, {"csv", "namespace", "nodeSelector", "tolerations", "annotations",
+                       "terminationGracePeriod"});
   bool csv_ok = false;
   if (auto c = f.require("csv")) {
     if (auto path = read_file_path(*c, ctx.base_dir)) {
@@ -202,6 +202,7 @@ PodTrace read_pod_trace(const Field& f, const Context& ctx) {
     }
   }
   if (auto n = f.get("nodeSelector")) t.node_selector = n->string_map();
+  if (auto a = f.get("annotations")) t.annotations = a->string_map();
   if (auto tl = f.get("tolerations")) t.tolerations = read_tolerations(*tl);
   set_duration(f, "terminationGracePeriod", t.termination_grace);
   if (csv_ok && ctx.other_files != nullptr) read_pod_trace_csv(t, *ctx.other_files);

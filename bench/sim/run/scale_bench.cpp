@@ -9,7 +9,9 @@
 // Argument: the percentage of the trace's pods kept (evenly spread over the
 // rows): /100 is the benchmark, /2 the ctest smoke run. BM_Scale runs
 // without a trace writer; BM_ScaleTrace writes the SQLite trace as `ksim
-// run` does (to a temporary file).
+// run` does (to a temporary file). The trace's pods carry
+// karpenter.sh/do-not-disrupt (they run to completion; emptied nodes are
+// consolidated); BM_ScaleEvictable drops it.
 //
 // Counters: peak_rss_mib (getrusage ru_maxrss: the process's peak, so run
 // one benchmark per process to read it), nodes_at_peak (most nodes Ready at
@@ -27,7 +29,7 @@
 
 namespace {
 
-ksim::scenario::Scenario scale_scenario(std::int64_t percent) {
+ksim::scenario::Scenario scale_scenario(std::int64_t percent, bool evictable = false) {
   auto r = ksim::scenario::load_scenario(std::filesystem::path(KSIM_SOURCE_DIR) / "bench" /
                                          "scenarios" / "scale-1200.yaml");
   if (!r || !r->pod_trace) std::abort();
@@ -39,6 +41,7 @@ ksim::scenario::Scenario scale_scenario(std::int64_t percent) {
     if ((i * p) / 100 != ((i + 1) * p) / 100) kept.push_back(pods[i]);
   }
   pods = std::move(kept);
+  if (evictable) s.pod_trace->annotations.clear();
   return s;
 }
 
@@ -66,6 +69,24 @@ void BM_Scale(benchmark::State& state) {
   report(state, last);
 }
 BENCHMARK(BM_Scale)->Arg(2)->Arg(100)->Unit(benchmark::kSecond)->UseRealTime();
+
+// The pods without karpenter.sh/do-not-disrupt: consolidation simulates
+// moving them (single- and multi-node consolidation over every candidate)
+// and evicts them, and nothing recreates a bare pod.
+void BM_ScaleEvictable(benchmark::State& state) {
+  const ksim::scenario::Scenario s = scale_scenario(state.range(0), true);
+  ksim::run::RunSummary last;
+  for (auto _ : state) {
+    auto summary = ksim::run::run_scenario(s, {}, nullptr);
+    if (!summary) {
+      state.SkipWithError("run failed");
+      return;
+    }
+    last = std::move(*summary);
+  }
+  report(state, last);
+}
+BENCHMARK(BM_ScaleEvictable)->Arg(2)->Arg(100)->Unit(benchmark::kSecond)->UseRealTime();
 
 void BM_ScaleTrace(benchmark::State& state) {
   const ksim::scenario::Scenario s = scale_scenario(state.range(0));

@@ -154,6 +154,15 @@ TEST(Run, PodTraceWithoutLoad) {
   EXPECT_GE(s->nodeclaims_launched, 4u);
   EXPECT_GE(s->peak_ready_nodes, 5u);
   EXPECT_GT(s->disruptions_executed, 0u);
+  EXPECT_LT(s->trace_pods_succeeded, 20u);  // this seed: consolidation evicts one
+  // Annotated karpenter.sh/do-not-disrupt, no pod's node is consolidated
+  // while it runs: every pod runs its time; the emptied nodes still go.
+  scenario::Scenario protected_pods = *sc;
+  protected_pods.pod_trace->annotations["karpenter.sh/do-not-disrupt"] = "true";
+  auto p = run_scenario(protected_pods, {}, nullptr);
+  ASSERT_TRUE(p.has_value());
+  EXPECT_EQ(p->trace_pods_succeeded, 20u);
+  EXPECT_GT(p->disruptions_executed, 0u);
   const std::string text = format_summary(*s);
   EXPECT_NE(
       text.find("pod trace: 20 pod(s) submitted, " + std::to_string(s->trace_pods_succeeded) +

@@ -57,6 +57,7 @@ TEST(PodTrace, ColumnsInAnyOrderWithNamesAndTheOtherFields) {
   csv: podtrace/named.csv
   namespace: batch
   nodeSelector: {kubernetes.io/arch: arm64}
+  annotations: {karpenter.sh/do-not-disrupt: "true"}
   tolerations:
     - {key: dedicated, value: batch, effect: NoSchedule}
     - {operator: Exists}
@@ -66,6 +67,7 @@ TEST(PodTrace, ColumnsInAnyOrderWithNamesAndTheOtherFields) {
   const PodTrace& t = *s.pod_trace;
   EXPECT_EQ(t.namespace_, "batch");
   EXPECT_EQ(t.node_selector.at("kubernetes.io/arch"), "arm64");
+  EXPECT_EQ(t.annotations.at("karpenter.sh/do-not-disrupt"), "true");
   ASSERT_EQ(t.tolerations.size(), 2u);
   EXPECT_EQ(t.tolerations[0].key, "dedicated");
   EXPECT_EQ(t.tolerations[0].value, "batch");
@@ -115,7 +117,7 @@ TEST(PodTrace, FieldErrorsAreLocatedInTheScenario) {
       << errors[4];
   EXPECT_EQ(errors[5],
             "x.yaml:6: podTrace.colour: unknown field (known: csv, namespace, nodeSelector, "
-            "tolerations, terminationGracePeriod)");
+            "tolerations, annotations, terminationGracePeriod)");
 }
 
 TEST(PodTrace, CsvErrorsNameFileLineAndColumn) {

@@ -148,6 +148,7 @@ struct PodOwner {
   std::string name;
   std::string namespace_;
   manifest::LabelMap pod_labels;               // labels every pod of it carries
+  manifest::LabelMap pod_annotations;          // annotations every pod of it carries
   control::scheduler::Pod scheduler_template;  // scheduler_pod() with labels and spread selector
   std::vector<ContainerPlan> containers;
   Duration grace{};                 // terminationGracePeriodSeconds (or the scenario's override)

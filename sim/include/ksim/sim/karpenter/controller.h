@@ -37,8 +37,10 @@
 //                     terminationGracePeriod and deleted (upstream's forceful
 //                     expiration controller: no budget, no replacement first;
 //                     their pods go Pending and are provisioned for)
-//   not modelled      do-not-disrupt annotations, nominations, DaemonSets,
-//                     drift
+//   do-not-disrupt    a pod annotated karpenter.sh/do-not-disrupt: "true"
+//                     keeps its node from being a candidate (the duration
+//                     form is not modelled)
+//   not modelled      nominations, DaemonSets, drift
 //
 // Triggers: a pod's first Unschedulable report; a node turning Ready or
 // going away while pods are Unschedulable (the model reports a pod only once

@@ -30,6 +30,7 @@ struct PodTrace {
   std::filesystem::path csv;  // resolved against the scenario's folder
   std::string namespace_ = "default";
   manifest::LabelMap node_selector;  // spec.nodeSelector of every pod
+  manifest::LabelMap annotations;    // metadata.annotations of every pod
   std::vector<manifest::Toleration> tolerations;
   Duration termination_grace = std::chrono::seconds{30};  // terminationGracePeriodSeconds
   std::vector<TracePod> pods;                             // in row order
