@@ -72,8 +72,13 @@ std::optional<Duration> KarpenterController::grace_of(std::string_view pool) con
 }
 
 std::optional<cluster::NodeId> KarpenterController::live_node_named(const std::string& name) const {
-  for (const cluster::NodeId id : cluster_.live_nodes()) {
-    if (cluster_.node(id).name == name) return id;
+  // A scan of the nodes in place (live_nodes() would build a vector per call;
+  // a command names up to 100 candidates).
+  const std::span<const cluster::Node> nodes = cluster_.nodes();
+  for (std::size_t i = 0; i < nodes.size(); ++i) {
+    if (nodes[i].stage != cluster::NodeStage::kGone && nodes[i].name == name) {
+      return cluster::id_at<cluster::NodeId>(i);
+    }
   }
   return std::nullopt;
 }
