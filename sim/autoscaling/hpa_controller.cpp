@@ -160,6 +160,7 @@ void HpaController::sync(Hpa& hpa) {
     const cluster::Pod& p = cluster_.pod(id);
     // An HPA scales a Deployment; a DaemonSet's pods are never its target's.
     if (p.owner_kind == cluster::OwnerKind::kDaemonSet) continue;
+    if (p.owner_kind == cluster::OwnerKind::kNone) continue;  // a bare pod: no scale target
     const bool replica_set = p.owner_kind == cluster::OwnerKind::kReplicaSet;
     const std::size_t owner_index =
         replica_set ? cluster::index_of(p.replica_set) : cluster::index_of(p.stateful_set);

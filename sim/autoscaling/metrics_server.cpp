@@ -52,7 +52,7 @@ void MetricsServer::scrape() {
       containers[rs.containers[i].name] = point;
     }
   }
-  store_ = ms::store_batch(store_, batch, resolution_);
+  store_ = ms::store_batch(store_, std::move(batch), resolution_);
   last_scrape_ = now;
   ++scrapes_;
 }

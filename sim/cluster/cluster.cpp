@@ -1,7 +1,7 @@
 // Cluster construction, the node groups' nodes, the event log and lookups;
 // the other parts live in nodes.cpp, drain.cpp, pod_owner.cpp,
-// replica_set.cpp, stateful_set.cpp, disruption.cpp, scheduler.cpp,
-// kubelet.cpp and endpoints.cpp.
+// replica_set.cpp, stateful_set.cpp, bare_pods.cpp, disruption.cpp,
+// scheduler.cpp, kubelet.cpp and endpoints.cpp.
 #include "ksim/sim/cluster/cluster.h"
 
 #include <algorithm>
@@ -30,6 +30,7 @@ Cluster::Cluster(Simulator& sim, const scenario::Scenario& scenario, ClusterOpti
   build_daemonsets(scenario);
   build_workloads(scenario);
   build_statefulsets(scenario);
+  build_pod_trace(scenario);
 }
 
 std::string_view Cluster::zone_name(ZoneId z) const {

@@ -97,6 +97,7 @@ void Cluster::container_started(PodId pod) {
   p.stage = PodStage::kRunning;
   p.started = sim_.now();
   p.next = sim_.schedule_at(std::max(sim_.now(), p.ready_at), [this, pod] { pod_ready(pod); });
+  if (p.owner_kind == OwnerKind::kNone) bare_pod_running(pod);  // its run time starts
 }
 
 void Cluster::pod_ready(PodId pod) {

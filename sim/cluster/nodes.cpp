@@ -104,6 +104,10 @@ void Cluster::register_node(NodeId node, sched::Node view) {
   NodeState& st = node_state_[index_of(node)];
   KSIM_CHECK(st.slot == kNoSlot, "cluster: node registered twice");
   st.slot = static_cast<std::uint32_t>(sched_nodes_.size());
+  // The scheduler's cache keeps the node's requested sum as pods come and go
+  // (assume, forget_assumed).
+  KSIM_CHECK(view.pods.empty(), "cluster: a node registers without pods");
+  view.pods_requested.emplace(0, 0);
   sched_nodes_.push_back(std::move(view));
   sched_ids_.push_back(node);
 }

@@ -44,6 +44,7 @@ void Cluster::init_pod_owner(PodOwner& o, const manifest::PodTemplate& t,
       o.pdbs.push_back(id_at<PdbId>(i));
     }
   }
+  o.pod_annotations = t.annotations;
   o.scheduler_template = scheduler_pod(t, o.namespace_);
   o.scheduler_template.labels = o.pod_labels;
   o.scheduler_template.spread_selector = default_spread_selector(selecting, selector);
@@ -58,12 +59,18 @@ void Cluster::init_pod_owner(PodOwner& o, const manifest::PodTemplate& t,
 const PodOwner& Cluster::owner_of(const Pod& p) const {
   if (p.owner_kind == OwnerKind::kStatefulSet) return statefulsets_[index_of(p.stateful_set)];
   if (p.owner_kind == OwnerKind::kDaemonSet) return daemonsets_[index_of(p.daemon_set)];
+  if (p.owner_kind == OwnerKind::kNone) {
+    return trace_shapes_[trace_rows_[static_cast<std::size_t>(p.ordinal)].shape];
+  }
   return replica_sets_[index_of(p.replica_set)];
 }
 
 PodOwner& Cluster::owner_of(const Pod& p) {
   if (p.owner_kind == OwnerKind::kStatefulSet) return statefulsets_[index_of(p.stateful_set)];
   if (p.owner_kind == OwnerKind::kDaemonSet) return daemonsets_[index_of(p.daemon_set)];
+  if (p.owner_kind == OwnerKind::kNone) {
+    return trace_shapes_[trace_rows_[static_cast<std::size_t>(p.ordinal)].shape];
+  }
   return replica_sets_[index_of(p.replica_set)];
 }
 

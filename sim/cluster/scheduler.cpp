@@ -6,6 +6,7 @@
 #include <chrono>
 
 #include "ksim/control/scheduler/filters.h"
+#include "ksim/control/scheduler/resources.h"
 #include "ksim/control/scheduler/schedule.h"
 #include "ksim/sim/cluster/cluster.h"
 #include "ksim/sim/kernel/check.h"
@@ -71,12 +72,12 @@ void Cluster::schedule_one(PodId pod) {
   }
   sched::Pod sp = owner_of(p).scheduler_template;
   sp.name = p.name;
-  const sched::ScheduleDecision d =
-      sched::schedule_pod(sp, sched_nodes_, options_.scheduler, next_start_index_);
+  const sched::ScheduleDecision d = sched::schedule_pod(
+      sp, sched_nodes_, options_.scheduler, next_start_index_, sched::RejectionDetail::kSummary);
   next_start_index_ = d.next_start_index;
   if (!d.schedulable()) {
     std::uint8_t plugins = 0;
-    for (const sched::NodeRejection& r : d.rejections) plugins |= plugin_bit(r.status.plugin);
+    for (const std::string_view plugin : d.rejecting_plugins) plugins |= plugin_bit(plugin);
     if (d.reason == sched::DecisionReason::kNoNodes) {
       // ErrNoNodesAvailable: any node that joins may help.
       fail_scheduling(pod, d.message, 0xff);
@@ -109,8 +110,12 @@ void Cluster::assume(PodId pod, NodeId node) {
   p.unschedulable_message.clear();
   p.unschedulable_plugins = 0;
   clear_unschedulable(pod);
-  view_of(node).pods.push_back(sched::PlacedPod{p.name, p.namespace_, rs.scheduler_template.labels,
-                                                rs.scheduler_template.containers, false});
+  sched::Node& view = view_of(node);
+  view.pods.push_back(sched::PlacedPod{p.name, p.namespace_, rs.scheduler_template.labels,
+                                       rs.scheduler_template.containers, false});
+  const sched::Resource r = sched::requests(rs.scheduler_template.containers);
+  view.pods_requested->first += r.milli_cpu;
+  view.pods_requested->second += r.memory;
   node_state_[index_of(node)].pods.push_back(pod);
   const Duration latency = timings_.scheduling_ms.sample_duration(p.rng);
   p.next = sim_.schedule_in(latency, [this, pod] { bind(pod); });
@@ -155,8 +160,14 @@ void Cluster::forget_assumed(PodId pod) {
   const Pod& p = pods_[index_of(pod)];
   if (p.node == kNoNode) return;
   if (const sched::Node* view = scheduler_node(p.node); view != nullptr) {
-    std::erase_if(view_of(p.node).pods,
-                  [&p](const sched::PlacedPod& q) { return q.name == p.name; });
+    sched::Node& v = view_of(p.node);
+    std::erase_if(v.pods, [&p, &v](const sched::PlacedPod& q) {
+      if (q.name != p.name) return false;
+      const sched::Resource r = sched::requests(q.containers);
+      v.pods_requested->first -= r.milli_cpu;
+      v.pods_requested->second -= r.memory;
+      return true;
+    });
   }
   std::erase(node_state_[index_of(p.node)].pods, pod);
 }

@@ -74,8 +74,13 @@ std::optional<Duration> KarpenterController::grace_of(std::string_view pool) con
 }
 
 std::optional<cluster::NodeId> KarpenterController::live_node_named(const std::string& name) const {
-  for (const cluster::NodeId id : cluster_.live_nodes()) {
-    if (cluster_.node(id).name == name) return id;
+  // A scan of the nodes in place (live_nodes() would build a vector per call;
+  // a command names up to 100 candidates).
+  const std::span<const cluster::Node> nodes = cluster_.nodes();
+  for (std::size_t i = 0; i < nodes.size(); ++i) {
+    if (nodes[i].stage != cluster::NodeStage::kGone && nodes[i].name == name) {
+      return cluster::id_at<cluster::NodeId>(i);
+    }
   }
   return std::nullopt;
 }
@@ -115,13 +120,26 @@ k::DisruptionInput KarpenterController::disruption_input() {
       }
       k::PodView v = pod_view(cluster_, pid);
       const cluster::PodOwner& owner = cluster_.pod_owner(pid);
-      v.owner = (p.owner_kind == cluster::OwnerKind::kReplicaSet  ? "ReplicaSet/"
-                 : p.owner_kind == cluster::OwnerKind::kDaemonSet ? "DaemonSet/"
-                                                                  : "StatefulSet/") +
-                owner.name;
+      if (p.owner_kind != cluster::OwnerKind::kNone) {
+        v.owner = (p.owner_kind == cluster::OwnerKind::kReplicaSet  ? "ReplicaSet/"
+                   : p.owner_kind == cluster::OwnerKind::kDaemonSet ? "DaemonSet/"
+                                                                    : "StatefulSet/") +
+                  owner.name;
+      }
+      // karpenter.sh/do-not-disrupt: "true" (the duration form is not modelled).
+      const auto dnd = owner.pod_annotations.find("karpenter.sh/do-not-disrupt");
+      v.do_not_disrupt = dnd != owner.pod_annotations.end() && dnd->second == "true";
       v.pdb_blocked = owner.pdbs.size() > 1 ||
                       (owner.pdbs.size() == 1 && cluster_.disruptions_allowed(owner.pdbs[0]) <= 0);
       e.pods.push_back(std::move(v));
+    }
+    // A pod that left the node since the last pass without being seen
+    // terminating (a bare pod that completed: it went terminal) is a pod
+    // event at the time it went.
+    for (const cluster::PodId pid : t.seen) {
+      const cluster::Pod& p = cluster_.pod(pid);
+      if (seen.contains(pid) || p.phase != cluster::PodPhase::kSucceeded) continue;
+      if (!t.last_pod_event || *t.last_pod_event < p.deleted) t.last_pod_event = p.deleted;
     }
     t.seen = std::move(seen);
     if (t.last_pod_event) e.last_pod_event_us = to_us(*t.last_pod_event);

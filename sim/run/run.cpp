@@ -37,6 +37,40 @@ class TrafficCpu final : public autoscaling::CpuUsageSource {
   traffic::Traffic& traffic_;
 };
 
+// The most nodes Ready at once: node groups' nodes are Ready from the start;
+// others turn Ready (on_node_ready) and go (on_node_gone).
+class ReadyNodeCounter final : public cluster::ClusterObserver {
+ public:
+  explicit ReadyNodeCounter(const cluster::Cluster& c) {
+    for (const cluster::Node& n : c.nodes()) {
+      ready_.push_back(n.ready);
+      now_ += n.ready ? 1 : 0;
+    }
+    peak_ = now_;
+  }
+  void on_pod_gone(cluster::PodId /*pod*/) override {}
+  void on_node_ready(cluster::NodeId node) override {
+    const std::size_t i = index_of(node);
+    if (ready_.size() <= i) ready_.resize(i + 1, false);
+    if (ready_[i]) return;
+    ready_[i] = true;
+    peak_ = std::max(peak_, ++now_);
+  }
+  void on_node_gone(cluster::NodeId node) override {
+    const std::size_t i = index_of(node);
+    if (i < ready_.size() && ready_[i]) {
+      ready_[i] = false;
+      --now_;
+    }
+  }
+  [[nodiscard]] std::uint64_t peak() const { return peak_; }
+
+ private:
+  std::vector<bool> ready_;  // by node index
+  std::uint64_t now_ = 0;
+  std::uint64_t peak_ = 0;
+};
+
 std::string decision_reason(control::hpa::DecisionReason r) { return control::hpa::to_string(r); }
 
 // Writes what the models report into the trace as they report it.
@@ -229,6 +263,8 @@ std::expected<RunSummary, std::vector<std::string>> run_scenario(const scenario:
   TrafficCpu cpu(traffic);
   autoscaling::MetricsServer metrics(sim, cluster, cpu, sc.timings.metrics_resolution);
   Recorder rec(sim, cluster, traffic, trace, options.window);
+  ReadyNodeCounter ready_nodes(cluster);
+  cluster.add_observer(&ready_nodes);
 
   RunSummary s;
   s.scenario = sc.name;
@@ -402,6 +438,10 @@ std::expected<RunSummary, std::vector<std::string>> run_scenario(const scenario:
     alive += d;
     s.peak_nodes = std::max(s.peak_nodes, static_cast<std::uint64_t>(alive));
   }
+  s.peak_ready_nodes = ready_nodes.peak();
+  s.trace_pods_submitted = cluster.trace_pods_submitted();
+  s.trace_pods_succeeded = cluster.trace_pods_succeeded();
+  cluster.remove_observer(&ready_nodes);
   const karpenter::CostReport bill = cost.report(sim.now());
   s.cost_dollars = bill.total_dollars;
   s.cost_by_owner = bill.by_owner;

@@ -40,28 +40,34 @@ std::string format_summary(const RunSummary& s, double wall_seconds) {
 
   std::size_t w = 5;
   for (const RouteSummary& r : s.routes) w = std::max(w, r.route.size());
-  out +=
-      fmt::format("{:<{}}  {:>9}  {:>8}  {:>7}  {:>9}  {:>9}  {:>9}  {:>9}  {}\n", "route", w,
-                  "requests", "errors", "error%", "p50", "p95", "p99", "max", "errors by status");
-  for (const RouteSummary& r : s.routes) {
-    const double pct =
-        r.requests == 0 ? 0
-                        : 100.0 * static_cast<double>(r.errors) / static_cast<double>(r.requests);
-    out += fmt::format("{:<{}}  {:>9}  {:>8}  {:>6.2f}%  {:>9}  {:>9}  {:>9}  {:>9}  {}\n", r.route,
-                       w, count(r.requests), count(r.errors), pct, ms(r.p50), ms(r.p95), ms(r.p99),
-                       ms(r.max), r.error_statuses);
+  // A run without load (a pod trace only) has no route; one without
+  // Deployments no deployment: their tables are left out.
+  if (!s.routes.empty()) {
+    out +=
+        fmt::format("{:<{}}  {:>9}  {:>8}  {:>7}  {:>9}  {:>9}  {:>9}  {:>9}  {}\n", "route", w,
+                    "requests", "errors", "error%", "p50", "p95", "p99", "max", "errors by status");
+    for (const RouteSummary& r : s.routes) {
+      const double pct =
+          r.requests == 0 ? 0
+                          : 100.0 * static_cast<double>(r.errors) / static_cast<double>(r.requests);
+      out += fmt::format("{:<{}}  {:>9}  {:>8}  {:>6.2f}%  {:>9}  {:>9}  {:>9}  {:>9}  {}\n",
+                         r.route, w, count(r.requests), count(r.errors), pct, ms(r.p50), ms(r.p95),
+                         ms(r.p99), ms(r.max), r.error_statuses);
+    }
+    out += "\n";
   }
-  out += "\n";
 
   w = 10;
   for (const DeploymentSummary& d : s.deployments) w = std::max(w, d.name.size());
-  out +=
-      fmt::format("{:<{}}  {:>5}  {:>4}  {:>4}  {:>10}  {:>4}  {:>14}  {:>16}\n", "deployment", w,
-                  "start", "min", "peak", "peak at", "end", "first scale-up", "first scale-down");
-  for (const DeploymentSummary& d : s.deployments) {
-    out += fmt::format("{:<{}}  {:>5}  {:>4}  {:>4}  {:>10}  {:>4}  {:>14}  {:>16}\n", d.name, w,
-                       d.initial, d.min, d.peak, at(d.peak_at), d.final_replicas,
-                       at(d.first_scale_up), at(d.first_scale_down));
+  if (!s.deployments.empty()) {
+    out +=
+        fmt::format("{:<{}}  {:>5}  {:>4}  {:>4}  {:>10}  {:>4}  {:>14}  {:>16}\n", "deployment", w,
+                    "start", "min", "peak", "peak at", "end", "first scale-up", "first scale-down");
+    for (const DeploymentSummary& d : s.deployments) {
+      out += fmt::format("{:<{}}  {:>5}  {:>4}  {:>4}  {:>10}  {:>4}  {:>14}  {:>16}\n", d.name, w,
+                         d.initial, d.min, d.peak, at(d.peak_at), d.final_replicas,
+                         at(d.first_scale_up), at(d.first_scale_down));
+    }
   }
   out += fmt::format(
       "\n{} HPA syncs, {} scale events; {} nodes; {} table calls throttled; {} "
@@ -85,6 +91,10 @@ std::string format_summary(const RunSummary& s, double wall_seconds) {
   if (!s.unpriced_nodes.empty()) {
     out += fmt::format("  {} node(s) not in the instance catalog, counted $0\n",
                        s.unpriced_nodes.size());
+  }
+  if (s.trace_pods_submitted > 0) {
+    out += fmt::format("pod trace: {} pod(s) submitted, {} Succeeded; at most {} nodes Ready\n",
+                       s.trace_pods_submitted, s.trace_pods_succeeded, s.peak_ready_nodes);
   }
   out += fmt::format("node autoscaler: {}", s.node_autoscaler);
   if (s.node_autoscaler == "karpenter") {

@@ -116,5 +116,10 @@ void check_node_autoscaling(const Field& root, const Scenario& s);
 std::vector<Expectation> read_expectations(const Field& f);
 /// Deployments named exist in the manifests; times fall within the run.
 void check_expectations(const Field& f, const Scenario& s);
+// pod_trace_reader.cpp: `podTrace:`, its CSV read when the file exists
+// (errors located in the CSV go to ctx.other_files).
+PodTrace read_pod_trace(const Field& f, const Context& ctx);
+/// Fills trace.pods from trace.csv; errors name the CSV file, line and column.
+void read_pod_trace_csv(PodTrace& trace, std::vector<LoadError>& errors);
 
 }  // namespace ksim::scenario::detail

@@ -57,6 +57,9 @@ void read_catalog(const Field& root, const fs::path& base, Scenario& s,
 void read_run(const Field& root, Scenario& s) {
   if (auto d = root.get("duration")) {
     if (auto v = detail::read_positive_duration(*d)) s.duration = *v;
+  } else if (s.load.phases.empty() && s.pod_trace) {
+    // No load to take the length from (a pod trace's pods end when they end).
+    root.fail_child("duration", "required field missing (there is no load)");
   } else {
     s.duration = s.load.total();
   }
@@ -75,8 +78,8 @@ void read_root(const Field& root, const fs::path& base, Scenario& s,
   if (!root.expect_map()) return;
   manifest::yaml::check_duplicate_keys(root);
   detail::check_known_keys(root, {"name", "description", "manifests", "region", "instanceCatalog",
-                                  "nodeGroups", "services", "load", "timings", "nodeAutoscaling",
-                                  "faults", "duration", "seed", "expect"});
+                                  "nodeGroups", "services", "load", "podTrace", "timings",
+                                  "nodeAutoscaling", "faults", "duration", "seed", "expect"});
   detail::set_str(root, "name", s.name);
   detail::set_str(root, "description", s.description);
   const bool manifests_ok = read_manifests(root, base, s, other);
@@ -88,7 +91,11 @@ void read_root(const Field& root, const fs::path& base, Scenario& s,
   }
   s.region = detail::resolve_region(root, s.node_groups);
   if (auto sv = root.get("services")) s.services = detail::read_services(*sv, ctx);
-  if (auto l = root.require("load")) s.load = detail::read_load(*l, ctx);
+  // `load` may be left out when a pod trace gives the run something to do.
+  if (auto p = root.get("podTrace")) s.pod_trace = detail::read_pod_trace(*p, ctx);
+  if (auto l = s.pod_trace ? root.get("load") : root.require("load")) {
+    s.load = detail::read_load(*l, ctx);
+  }
   if (auto t = root.get("timings")) s.timings = detail::read_timings(*t);
   if (auto n = root.get("nodeAutoscaling")) s.node_autoscaling = detail::read_node_autoscaling(*n);
   if (auto f = root.get("faults")) s.faults = detail::read_faults(*f);

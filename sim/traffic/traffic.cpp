@@ -93,6 +93,8 @@ PodState& Traffic::Impl::pod_state(cluster::PodId pod) {
   const cluster::Pod& p = cluster.pod(pod);
   ps.terminating = !p.active();
   ps.gone = p.stage == cluster::PodStage::kGone;
+  // A bare pod (a pod trace's) serves nothing: no behaviour, no CPU limit.
+  if (p.owner_kind == cluster::OwnerKind::kNone) return ps;
   const cluster::PodOwner& owner = cluster.pod_owner(pod);
   const bool deployment = p.owner_kind == cluster::OwnerKind::kReplicaSet;
   // A DaemonSet's pod (a node agent) serves no route unless a behaviour
@@ -377,14 +379,16 @@ std::expected<std::unique_ptr<Traffic>, std::vector<std::string>> Traffic::creat
   std::string host = sc.load.target.host;
   std::uint32_t entry_service = kNone;
   std::string entry_ns = sc.load.target.namespace_;
-  if (sc.load.target.kind == scenario::LoadTarget::Kind::kService) {
+  // A scenario without `load:` (a pod trace only) has no entry to resolve.
+  const bool has_load = !sc.load.phases.empty();
+  if (has_load && sc.load.target.kind == scenario::LoadTarget::Kind::kService) {
     if (const auto s = service_index(entry_ns, sc.load.target.name)) {
       entry_service = *s;
     } else {
       errors.push_back(sc.file.string() + ": load.target: Service " + sc.load.target.name +
                        " not found");
     }
-  } else {
+  } else if (has_load) {
     const manifest::Ingress* target = nullptr;
     for (const manifest::Ingress& i : sc.manifests.ingresses) {
       if (i.meta.name == sc.load.target.name &&

@@ -63,48 +63,49 @@ std::optional<std::int64_t> consolidatable_at(const DisruptionContext& ctx,
   return since + p->second->disruption.consolidate_after->count() * 1'000'000;
 }
 
+const ProvisioningBase& DisruptionContext::base() const {
+  if (base_) return *base_;
+  std::vector<BaseNode> nodes;
+  for (const auto& n : in.nodes) {
+    if (n.marked_for_deletion) continue;  // their pods reschedule (simulate)
+    const auto at = consolidatable_at(*this, n);
+    nodes.push_back({&n, n.nodepool.has_value() && n.initialized && at && in.now_us < *at});
+  }
+  base_ = make_base(nodes, in.in_flight, in.node_pools, in.instance_types, in.unavailable,
+                    in.daemonsets, in.options.min_values_best_effort);
+  return *base_;
+}
+
 Simulation simulate(const DisruptionContext& ctx, const std::vector<const Cand*>& cands) {
+  const ProvisioningBase& base = ctx.base();
   std::set<std::string> names;
   for (const auto* c : cands) names.insert(c->node->name);
-  ProvisioningInput pin;
+  std::vector<std::size_t> excluded;
+  for (const auto& name : names) {
+    if (const auto it = base.index.find(name); it != base.index.end())
+      excluded.push_back(it->second);
+  }
+  std::vector<SimPod> pods;
   std::set<std::string> must_move;  // non-pending pods: they must all schedule
   for (const auto& n : ctx.in.nodes) {
-    if (names.contains(n.name)) continue;
-    if (n.marked_for_deletion) {  // its pods reschedule too, exempt from consolidateAfter
-      for (const auto& p : n.pods) {
-        if (p.daemonset) continue;
-        pin.pods.push_back(p);
-        pin.pods.back().being_moved = false;
-        must_move.insert(p.key());
-      }
-      continue;
+    // A deleting node's pods reschedule too, exempt from consolidateAfter.
+    if (names.contains(n.name) || !n.marked_for_deletion) continue;
+    for (const auto& p : n.pods) {
+      if (p.daemonset) continue;
+      pods.push_back({&p, false});
+      must_move.insert(p.key());
     }
-    pin.nodes.push_back(n);
-    const auto at = consolidatable_at(ctx, n);
-    pin.nodes.back().under_consolidate_after =
-        n.nodepool.has_value() && n.initialized && at && ctx.in.now_us < *at;
   }
   for (const auto* c : cands) {
     for (const auto* p : c->reschedulable) {
-      pin.pods.push_back(*p);
-      pin.pods.back().being_moved = true;
+      pods.push_back({p, true});
       must_move.insert(p->key());
     }
   }
-  for (const auto& p : ctx.in.pending_pods) {
-    pin.pods.push_back(p);
-    pin.pods.back().being_moved = false;
-  }
-  pin.in_flight = ctx.in.in_flight;
-  pin.node_pools = ctx.in.node_pools;
-  pin.instance_types = ctx.in.instance_types;
-  pin.unavailable = ctx.in.unavailable;
-  pin.daemonsets = ctx.in.daemonsets;
-  pin.min_values_best_effort = ctx.in.options.min_values_best_effort;
+  for (const auto& p : ctx.in.pending_pods) pods.push_back({&p, false});
   Simulation s;
-  s.result = provision(pin);
-  std::map<std::string, bool> initialized;
-  for (const auto& n : pin.nodes) initialized[n.name] = n.initialized;
+  // Where each pod went is all that is read here: no sentence per placement.
+  s.result = provision(base, pods, excluded, /*explain=*/false);
   for (const auto& pl : s.result.placements) {
     if (!must_move.contains(pl.pod)) continue;  // pending pods need not fit
     if (pl.kind == PlacementKind::kUnschedulable) {
@@ -112,8 +113,10 @@ Simulation simulate(const DisruptionContext& ctx, const std::vector<const Cand*>
       return s;
     }
     // helpers.go UninitializedNodeError: no decision on a node not yet initialized.
+    const auto at = base.index.find(pl.target);
+    const bool initialized = at != base.index.end() && base.nodes[at->second].initialized;
     if (pl.kind == PlacementKind::kInFlightClaim ||
-        (pl.kind == PlacementKind::kExistingNode && !initialized[pl.target])) {
+        (pl.kind == PlacementKind::kExistingNode && !initialized)) {
       s.failure = "pod " + pl.pod + " would schedule against uninitialized node " + pl.target;
       return s;
     }

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "ksim/control/karpenter/disruption.h"
+#include "simulation.h"
 
 namespace ksim::control::karpenter::detail {
 
@@ -18,6 +19,13 @@ struct DisruptionContext {
   std::map<std::string, const InstanceType*, std::less<>> types;
   std::map<std::string, const NodePool*, std::less<>> pools;
   explicit DisruptionContext(const DisruptionInput& input);
+  /// The nodes not marked for deletion, the in-flight claims, NodePools and
+  /// catalog prepared once for every simulate() of this pass (built on first
+  /// use): each simulation then leaves its candidates out of it.
+  [[nodiscard]] const ProvisioningBase& base() const;
+
+ private:
+  mutable std::optional<ProvisioningBase> base_;
 };
 
 struct Cand {

@@ -2,6 +2,7 @@
 #include "simulation.h"
 
 #include <algorithm>
+#include <limits>
 #include <set>
 
 #include "ksim/control/scheduler/selectors.h"
@@ -238,20 +239,66 @@ ClaimFit claim_can_add(const Claim& claim, const PodView& pod, const Attempt& at
   return out;
 }
 
-std::optional<std::string> node_can_add(const Node& node, const PodView& pod,
-                                        const Attempt& attempt) {
-  if (auto e = untolerated(node.taints, pod.tolerations, attempt.tolerate_prefer_no_schedule)) {
+Resources FreeTree::never() {
+  constexpr auto kLow = std::numeric_limits<std::int64_t>::min();
+  return {kLow, kLow, kLow};
+}
+
+void FreeTree::reset(std::size_t n) {
+  leaves_ = 1;
+  while (leaves_ < n) leaves_ *= 2;
+  max_.assign(2 * leaves_, never());
+}
+
+void FreeTree::set(std::size_t i, const Resources& free) {
+  std::size_t at = i + leaves_;
+  max_[at] = free;
+  for (at /= 2; at >= 1; at /= 2) max_[at] = Resources::max(max_[2 * at], max_[2 * at + 1]);
+}
+
+std::size_t FreeTree::first_cover(std::size_t from, const Resources& want) const {
+  if (leaves_ == 0) return kNone;
+  return descend(1, 0, leaves_, from, want);
+}
+
+std::size_t FreeTree::descend(std::size_t at, std::size_t lo, std::size_t hi, std::size_t from,
+                              const Resources& want) const {
+  const Resources& m = max_[at];
+  if (hi <= from || m.cpu_milli < want.cpu_milli || m.memory_bytes < want.memory_bytes ||
+      m.pods < want.pods) {
+    return kNone;
+  }
+  if (hi - lo == 1) return lo;
+  const std::size_t mid = lo + (hi - lo) / 2;
+  const std::size_t left = descend(2 * at, lo, mid, from, want);
+  return left != kNone ? left : descend(2 * at + 1, mid, hi, from, want);
+}
+
+const Requirements& Node::reqs() const {
+  if (!reqs_cache) {
+    reqs_cache = Requirements::of_labels(*labels);
+    reqs_cache->add(Requirement{std::string(kLabelHostname), Operator::kIn, {name}, std::nullopt});
+  }
+  return *reqs_cache;
+}
+
+std::optional<std::string> node_can_add(const Node& node, const Resources& requests,
+                                        const PodView& pod, const Attempt& attempt) {
+  if (auto e = untolerated(*node.taints, pod.tolerations, attempt.tolerate_prefer_no_schedule)) {
     return e;
   }
-  if (!(node.requests + pod.requests()).fits_in(node.available)) {
+  if (!(requests + pod.requests()).fits_in(node.available)) {
     return std::string("exceeds node resources");
   }
-  return node.reqs.compatible(attempt.reqs, false);
+  return node.reqs().compatible(attempt.reqs, false);
 }
 
 Resources missing_daemon_overhead(const Labels& labels, const std::vector<Taint>& taints,
                                   const Resources& daemon_requested,
                                   const std::vector<DaemonSetView>& daemonsets) {
+  // No DaemonSet: nothing missing (what the loop below gives, without
+  // building the node's requirements).
+  if (daemonsets.empty()) return (Resources{} - daemon_requested).floored();
   const Requirements node = Requirements::of_labels(labels);
   Resources sum;
   for (const auto& ds : daemonsets) {

@@ -41,14 +41,19 @@ std::optional<MetricsPoint> previous_point(const Store& old, const std::string& 
 }  // namespace
 
 Store store_batch(const Store& old, const Batch& batch, Duration metric_resolution) {
+  return store_batch(old, Batch(batch), metric_resolution);
+}
+
+Store store_batch(const Store& old, Batch&& batch, Duration metric_resolution) {
   Store next;
-  for (const auto& [pod, containers] : batch) {
+  // `batch` is in key order: each pod goes at the end of both maps.
+  for (auto& [pod, containers] : batch) {
     std::map<std::string, MetricsPoint> prev;
     for (const auto& [name, point] : containers) {
       if (auto p = previous_point(old, pod, name, point, metric_resolution)) prev[name] = *p;
     }
-    if (!prev.empty()) next.prev[pod] = prev;
-    next.last[pod] = containers;
+    if (!prev.empty()) next.prev.emplace_hint(next.prev.end(), pod, std::move(prev));
+    next.last.emplace_hint(next.last.end(), pod, std::move(containers));
   }
   return next;
 }

@@ -21,8 +21,9 @@ FilterStatus reject(FilterCode code, std::string_view plugin, std::vector<std::s
 FilterStatus filter_node_unschedulable(const Pod& pod, const Node& node) {
   // v1.TaintNodeUnschedulable with effect NoSchedule: a pod tolerating it also
   // tolerates spec.unschedulable.
+  if (!node.unschedulable) return {};  // (no taint object built per schedulable node)
   const Taint unschedulable_taint{"node.kubernetes.io/unschedulable", "", TaintEffect::kNoSchedule};
-  if (node.unschedulable && !tolerations_tolerate(pod.tolerations, unschedulable_taint)) {
+  if (!tolerations_tolerate(pod.tolerations, unschedulable_taint)) {
     return reject(FilterCode::kUnschedulableAndUnresolvable, kNodeUnschedulable,
                   {std::string(kReasonUnschedulable)});
   }
@@ -46,23 +47,31 @@ FilterStatus filter_node_affinity(const Pod& pod, const Node& node) {
                 {std::string(kReasonNodeAffinity)});
 }
 
-FilterStatus filter_node_resources_fit(const Pod& pod, const Node& node) {
-  std::vector<std::string> reasons;
+std::uint8_t node_resources_fit_bits(const Pod& pod, const Node& node) {
+  std::uint8_t bits = 0;
   if (static_cast<std::int64_t>(node.pods.size()) + 1 > node.allocatable_pods) {
-    reasons.emplace_back(kReasonTooManyPods);
+    bits |= kFitTooManyPods;
   }
   const Resource want = requests(pod.containers);
-  const Resource used = node_requested(node);
   // A pod requesting nothing is checked for the pod count only.
-  if (want.milli_cpu != 0 || want.memory != 0) {
-    if (want.milli_cpu > 0 && want.milli_cpu > node.allocatable_cpu_milli - used.milli_cpu) {
-      reasons.emplace_back(kReasonInsufficientCpu);
-    }
-    if (want.memory > 0 && want.memory > node.allocatable_memory_bytes - used.memory) {
-      reasons.emplace_back(kReasonInsufficientMemory);
-    }
+  if (want.milli_cpu == 0 && want.memory == 0) return bits;
+  const Resource used = node_requested(node);
+  if (want.milli_cpu > 0 && want.milli_cpu > node.allocatable_cpu_milli - used.milli_cpu) {
+    bits |= kFitInsufficientCpu;
   }
-  if (reasons.empty()) return {};
+  if (want.memory > 0 && want.memory > node.allocatable_memory_bytes - used.memory) {
+    bits |= kFitInsufficientMemory;
+  }
+  return bits;
+}
+
+FilterStatus filter_node_resources_fit(const Pod& pod, const Node& node) {
+  const std::uint8_t bits = node_resources_fit_bits(pod, node);
+  if (bits == 0) return {};
+  std::vector<std::string> reasons;
+  if ((bits & kFitTooManyPods) != 0) reasons.emplace_back(kReasonTooManyPods);
+  if ((bits & kFitInsufficientCpu) != 0) reasons.emplace_back(kReasonInsufficientCpu);
+  if ((bits & kFitInsufficientMemory) != 0) reasons.emplace_back(kReasonInsufficientMemory);
   return reject(FilterCode::kUnschedulable, kNodeResourcesFit, std::move(reasons));
 }
 

@@ -12,11 +12,16 @@ namespace ksim::control::scheduler {
 
 std::string fit_error_message(std::size_t num_all_nodes,
                               const std::vector<NodeRejection>& rejections) {
-  std::string msg = "0/" + std::to_string(num_all_nodes) + " nodes are available:";
   std::map<std::string, std::int64_t> histogram;  // a node counts once per reason it gives
   for (const auto& r : rejections) {
     for (const auto& reason : r.status.reasons) ++histogram[reason];
   }
+  return fit_error_message_from(num_all_nodes, histogram);
+}
+
+std::string fit_error_message_from(std::size_t num_all_nodes,
+                                   const std::map<std::string, std::int64_t>& histogram) {
+  std::string msg = "0/" + std::to_string(num_all_nodes) + " nodes are available:";
   std::vector<std::string> lines;
   for (const auto& [reason, count] : histogram)
     lines.push_back(std::to_string(count) + " " + reason);

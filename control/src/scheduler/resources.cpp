@@ -25,6 +25,11 @@ Resource non_zero_requests(const std::vector<ContainerRequests>& containers) {
 
 Resource node_requested(const Node& node) {
   Resource r;
+  if (node.pods_requested) {
+    r.milli_cpu = node.pods_requested->first;
+    r.memory = node.pods_requested->second;
+    return r;
+  }
   for (const auto& p : node.pods) {
     const Resource pr = requests(p.containers);
     r.milli_cpu += pr.milli_cpu;

@@ -6,6 +6,7 @@
 #include "ksim/control/scheduler/schedule.h"
 
 #include <algorithm>
+#include <map>
 
 #include "ksim/control/scheduler/scores.h"
 #include "ksim/control/scheduler/topology_spread.h"
@@ -17,25 +18,83 @@ struct Filtered {
   std::vector<std::size_t> feasible;  // indexes into nodes, ascending
   std::vector<NodeRejection> rejections;
   std::size_t evaluated = 0;
+  // What the messages need, counted as nodes are rejected.
+  std::map<std::string, std::int64_t> reasons;  // a node counts once per reason it gives
+  std::int64_t unresolvable = 0;                // UnschedulableAndUnresolvable nodes
+  std::int64_t resolvable = 0;                  // the other rejected nodes
+  std::vector<std::string_view> plugins;        // rejecting plugins, first-seen order
 };
 
+// A rejection counted for the messages only (kSummary).
+void status_counted(Filtered& f, FilterStatus status) {
+  if (std::ranges::find(f.plugins, status.plugin) == f.plugins.end()) {
+    f.plugins.push_back(status.plugin);
+  }
+  for (const auto& reason : status.reasons) ++f.reasons[reason];
+  ++(status.code == FilterCode::kUnschedulableAndUnresolvable ? f.unresolvable : f.resolvable);
+}
+
 Filtered find_feasible(const Pod& pod, const std::vector<Node>& nodes,
-                       const SchedulerConfig& config, std::size_t start) {
+                       const SchedulerConfig& config, std::size_t start, RejectionDetail detail) {
   Filtered f;
   const std::size_t n = nodes.size();
   const auto want = static_cast<std::size_t>(num_feasible_nodes_to_find(
       static_cast<std::int32_t>(n), config.percentage_of_nodes_to_score));
+  std::int64_t fit_counts[3] = {0, 0, 0};  // kSummary: NodeResourcesFit's reasons by bit
   for (; f.evaluated < n && f.feasible.size() < want; ++f.evaluated) {
     const std::size_t i = (start + f.evaluated) % n;
+    if (detail == RejectionDetail::kSummary) {
+      // run_filters in its order, the last filter's reasons counted as bits
+      // (a full node is the common rejection in a large cluster).
+      FilterStatus first = filter_node_unschedulable(pod, nodes[i]);
+      if (first.ok()) first = filter_taint_toleration(pod, nodes[i], config);
+      if (first.ok()) first = filter_node_affinity(pod, nodes[i]);
+      if (first.ok()) {
+        const std::uint8_t bits = node_resources_fit_bits(pod, nodes[i]);
+        if (bits == 0) {
+          f.feasible.push_back(i);
+          continue;
+        }
+        if (std::ranges::find(f.plugins, kNodeResourcesFit) == f.plugins.end()) {
+          f.plugins.push_back(kNodeResourcesFit);
+        }
+        for (int b = 0; b < 3; ++b) fit_counts[b] += (bits >> b) & 1;
+        ++f.resolvable;  // NodeResourcesFit rejects with code Unschedulable
+        continue;
+      }
+      status_counted(f, std::move(first));
+      continue;
+    }
     FilterStatus status = run_filters(pod, nodes[i], config);
     if (status.ok()) {
       f.feasible.push_back(i);
-    } else {
+      continue;
+    }
+    if (std::ranges::find(f.plugins, status.plugin) == f.plugins.end()) {
+      f.plugins.push_back(status.plugin);
+    }
+    for (const auto& reason : status.reasons) ++f.reasons[reason];
+    ++(status.code == FilterCode::kUnschedulableAndUnresolvable ? f.unresolvable : f.resolvable);
+    if (detail == RejectionDetail::kPerNode) {
       f.rejections.push_back({nodes[i].name, std::move(status)});
     }
   }
+  const std::string_view fit_reasons[3] = {kReasonTooManyPods, kReasonInsufficientCpu,
+                                           kReasonInsufficientMemory};
+  for (int b = 0; b < 3; ++b) {
+    if (fit_counts[b] > 0) f.reasons[std::string(fit_reasons[b])] += fit_counts[b];
+  }
   std::ranges::sort(f.feasible);
   return f;
+}
+
+// preemption_message from the counts (the verdict of each rejected node
+// depends only on its code).
+std::string preemption_summary(std::size_t num_all_nodes, const Filtered& f) {
+  std::map<std::string, std::int64_t> verdicts;
+  if (f.unresolvable > 0) verdicts["Preemption is not helpful for scheduling"] = f.unresolvable;
+  if (f.resolvable > 0) verdicts["No preemption victims found for incoming pod"] = f.resolvable;
+  return "preemption: " + fit_error_message_from(num_all_nodes, verdicts);
 }
 
 // One score plugin over the feasible nodes.
@@ -144,21 +203,23 @@ void choose_best(ScheduleDecision& d, std::size_t num_nodes) {
 }  // namespace
 
 ScheduleDecision schedule_pod(const Pod& pod, const std::vector<Node>& nodes,
-                              const SchedulerConfig& config, std::size_t start_index) {
+                              const SchedulerConfig& config, std::size_t start_index,
+                              RejectionDetail detail) {
   ScheduleDecision d;
   if (nodes.empty()) {
     d.reason = DecisionReason::kNoNodes;
     d.message = "no nodes available to schedule pods";
     return d;
   }
-  Filtered f = find_feasible(pod, nodes, config, start_index % nodes.size());
+  Filtered f = find_feasible(pod, nodes, config, start_index % nodes.size(), detail);
   d.rejections = std::move(f.rejections);
+  d.rejecting_plugins = std::move(f.plugins);
   d.evaluated_nodes = f.evaluated;
   d.next_start_index = (start_index % nodes.size() + f.evaluated) % nodes.size();
   if (f.feasible.empty()) {
     d.reason = DecisionReason::kUnschedulable;
-    d.message = fit_error_message(nodes.size(), d.rejections);
-    d.event_message = d.message + " " + preemption_message(nodes.size(), d.rejections);
+    d.message = fit_error_message_from(nodes.size(), f.reasons);
+    d.event_message = d.message + " " + preemption_summary(nodes.size(), f);
     return d;
   }
   if (f.feasible.size() == 1) {

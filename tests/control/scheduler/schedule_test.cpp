@@ -136,6 +136,28 @@ TEST(SchedulePod, UnschedulableWithAMixedHistogram) {
             "didn't match Pod's node affinity/selector.");
 }
 
+// kSummary keeps no record per node but gives the same texts and plugins.
+TEST(SchedulePod, SummaryDetailGivesTheSameMessages) {
+  std::vector<Node> nodes{node("cordoned", 2000, 8 * kGi), node("tainted", 2000, 8 * kGi),
+                          node("busy", 2000, 8 * kGi), node("full", 2000, 8 * kGi)};
+  nodes[0].unschedulable = true;
+  nodes[1].taints = {{"dedicated", "kafka", TaintEffect::kNoSchedule}};
+  nodes[2].pods = {placed(1600, kGi)};
+  nodes[3].pods = {placed(1800, 7 * kGi)};
+  const Pod p = pod(500, 2 * kGi);
+  const auto full = schedule_pod(p, nodes);
+  const auto brief = schedule_pod(p, nodes, {}, 0, RejectionDetail::kSummary);
+  ASSERT_EQ(full.reason, DecisionReason::kUnschedulable);
+  EXPECT_EQ(brief.reason, full.reason);
+  EXPECT_EQ(brief.message, full.message);
+  EXPECT_EQ(brief.event_message, full.event_message);
+  EXPECT_TRUE(brief.rejections.empty());
+  EXPECT_EQ(full.rejections.size(), 4u);
+  EXPECT_EQ(brief.rejecting_plugins, full.rejecting_plugins);
+  EXPECT_EQ(full.rejecting_plugins, (std::vector<std::string_view>{
+                                        kNodeUnschedulable, kTaintToleration, kNodeResourcesFit}));
+}
+
 TEST(SchedulePod, LargeClustersStopAfterEnoughFeasibleNodesFromTheStartIndex) {
   std::vector<Node> nodes;
   for (int i = 0; i < 120; ++i) nodes.push_back(node("n" + std::to_string(i), 2000, 4 * kGi));

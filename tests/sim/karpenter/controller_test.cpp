@@ -221,5 +221,46 @@ TEST(KarpenterController, DaemonSetOverheadPicksALargerType) {
   EXPECT_EQ(r.launches().size(), 1u) << "the daemon pod never made Karpenter provision";
 }
 
+// A pod trace's bare pods go through the same queue: when they fit nowhere
+// they turn Unschedulable, Karpenter launches for them, and they run on the
+// new nodes (then complete: the node's requests drop back).
+TEST(KarpenterController, ProvisionsForUnschedulableTracePods) {
+  scenario::Scenario s = cluster::testing::platform2();
+  scenario::PodTrace t;
+  t.namespace_ = "batch";
+  for (int i = 0; i < 6; ++i) {
+    scenario::TracePod p;
+    p.at = 5s;
+    p.duration = 10min;
+    p.cpu_milli = 1500;
+    p.memory_bytes = 1LL << 30;
+    t.pods.push_back(p);
+  }
+  // Only the NodePool's nodes carry the label: the managed nodes take none.
+  t.node_selector = {{"karpenter.sh/nodepool", "default"}};
+  s.pod_trace = std::move(t);
+  KarpenterOptions o;
+  o.disruption = false;  // consolidation would evict (and so lose) bare pods
+  Rig r(std::move(s), o);
+  r.sim.run_until(Time{} + 4min);
+  const auto launches = r.launches();
+  ASSERT_FALSE(launches.empty());
+  std::size_t on_karpenter_nodes = 0;
+  for (int i = 0; i < 6; ++i) {
+    const auto id = r.cluster.find_pod("batch", "trace-" + std::to_string(i));
+    ASSERT_TRUE(id.has_value());
+    const cluster::Pod& p = r.cluster.pod(*id);
+    ASSERT_TRUE(p.bound) << p.name;
+    EXPECT_GT(p.unschedulable_since, Time{});  // it was Unschedulable first
+    if (!r.cluster.node(p.node).node_pool.empty()) ++on_karpenter_nodes;
+  }
+  EXPECT_EQ(on_karpenter_nodes, 6u);
+  const cluster::NodeId node = launches[0].node_id;
+  ASSERT_GT(r.cluster.requested(node).cpu_milli, 0);
+  r.sim.run_until(Time{} + 15min);
+  EXPECT_EQ(r.cluster.trace_pods_succeeded(), 6u);
+  EXPECT_EQ(r.cluster.requested(node).cpu_milli, 0);
+}
+
 }  // namespace
 }  // namespace ksim::karpenter

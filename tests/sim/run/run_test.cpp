@@ -191,5 +191,42 @@ TEST(Run, SeedAndDurationOptions) {
   EXPECT_NEAR(static_cast<double>(s->arrivals), 20.0 * 120, 5 * std::sqrt(20.0 * 120));
 }
 
+// A scenario with a pod trace and no load: no requests, the pods run their
+// time on Karpenter's nodes, which are consolidated once they finish.
+TEST(Run, PodTraceWithoutLoad) {
+  auto sc =
+      scenario::load_scenario(fs::path(KSIM_SOURCE_DIR) / "tests/sim/run/data" / "trace-only.yaml");
+  ASSERT_TRUE(sc.has_value()) << sc.error().front().to_string();
+  auto s = run_scenario(*sc, {}, nullptr);
+  ASSERT_TRUE(s.has_value());
+  EXPECT_EQ(s->arrivals, 0u);
+  EXPECT_TRUE(s->routes.empty());
+  EXPECT_EQ(s->trace_pods_submitted, 20u);
+  // Consolidation may move a pod: a bare pod is then evicted and gone, not
+  // recreated (Karpenter evicts controllerless pods since v0.19,
+  // kubernetes-sigs/karpenter#70). Most run their time.
+  EXPECT_GE(s->trace_pods_succeeded, 15u);
+  EXPECT_LE(s->trace_pods_succeeded, 20u);
+  // Six 1300m pods fill an m7g.2xlarge; the m7g.large holds one.
+  EXPECT_GE(s->nodeclaims_launched, 4u);
+  EXPECT_GE(s->peak_ready_nodes, 5u);
+  EXPECT_GT(s->disruptions_executed, 0u);
+  EXPECT_LT(s->trace_pods_succeeded, 20u);  // this seed: consolidation evicts one
+  // Annotated karpenter.sh/do-not-disrupt, no pod's node is consolidated
+  // while it runs: every pod runs its time; the emptied nodes still go.
+  scenario::Scenario protected_pods = *sc;
+  protected_pods.pod_trace->annotations["karpenter.sh/do-not-disrupt"] = "true";
+  auto p = run_scenario(protected_pods, {}, nullptr);
+  ASSERT_TRUE(p.has_value());
+  EXPECT_EQ(p->trace_pods_succeeded, 20u);
+  EXPECT_GT(p->disruptions_executed, 0u);
+  const std::string text = format_summary(*s);
+  EXPECT_NE(
+      text.find("pod trace: 20 pod(s) submitted, " + std::to_string(s->trace_pods_succeeded) +
+                " Succeeded; at most " + std::to_string(s->peak_ready_nodes) + " nodes Ready"),
+      std::string::npos)
+      << text;
+}
+
 }  // namespace
 }  // namespace ksim::run

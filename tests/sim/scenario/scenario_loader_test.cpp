@@ -125,8 +125,8 @@ colour: blue
   EXPECT_EQ(
       errors[2],
       "x.yaml:3: colour: unknown field (known: name, description, manifests, region, "
-      "instanceCatalog, nodeGroups, services, load, timings, nodeAutoscaling, faults, duration, "
-      "seed, expect)");
+      "instanceCatalog, nodeGroups, services, load, podTrace, timings, nodeAutoscaling, faults, "
+      "duration, seed, expect)");
 }
 
 TEST(ScenarioLoader, RequiredSections) {

@@ -51,6 +51,8 @@ inline constexpr Duration kFreshContainerMinResolution = std::chrono::seconds(10
 
 /// upstream: podStorage.Store. Returns the new store.
 Store store_batch(const Store& old, const Batch& batch, Duration metric_resolution);
+/// The same, taking the batch's points instead of copying them.
+Store store_batch(const Store& old, Batch&& batch, Duration metric_resolution);
 
 /// A container's usage (upstream resourceUsage).
 struct ContainerUsage {

@@ -5,6 +5,7 @@
 // status code and its exact reason strings.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -58,6 +59,14 @@ FilterStatus filter_node_affinity(const Pod& pod, const Node& node);
 /// upstream: noderesources.Fit.Filter / fitsRequest: pod count, then cpu, then
 /// memory; every insufficient resource is a reason of its own.
 FilterStatus filter_node_resources_fit(const Pod& pod, const Node& node);
+
+/// filter_node_resources_fit's reasons as bits (0: the pod fits), for a
+/// caller that only counts them: kFitTooManyPods, kFitInsufficientCpu,
+/// kFitInsufficientMemory (kReasonTooManyPods, ...).
+inline constexpr std::uint8_t kFitTooManyPods = 1;
+inline constexpr std::uint8_t kFitInsufficientCpu = 2;
+inline constexpr std::uint8_t kFitInsufficientMemory = 4;
+std::uint8_t node_resources_fit_bits(const Pod& pod, const Node& node);
 
 /// upstream: frameworkImpl.RunFilterPlugins: the plugins in order, stopping at
 /// the first that rejects the node.

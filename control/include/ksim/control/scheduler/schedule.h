@@ -8,6 +8,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <map>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -67,8 +68,12 @@ struct ScheduleDecision {
   std::int64_t best_total = 0;
   /// Every feasible node with its scores, in input order (empty for kOnlyFeasible).
   std::vector<NodeScore> scores;
-  /// Every rejected node, in the order the filters saw them.
+  /// Every rejected node, in the order the filters saw them (empty with
+  /// RejectionDetail::kSummary).
   std::vector<NodeRejection> rejections;
+  /// The filter plugins that rejected some node, each once, in the order
+  /// first seen (both details).
+  std::vector<std::string_view> rejecting_plugins;
   std::size_t evaluated_nodes = 0;   // nodes run through the filters
   std::size_t next_start_index = 0;  // where the next cycle starts filtering
   [[nodiscard]] bool schedulable() const { return !best_nodes.empty(); }
@@ -78,8 +83,15 @@ struct ScheduleDecision {
 /// (upstream nextStartNodeIndex) and, in clusters of 100 nodes or more, stops
 /// once num_feasible_nodes_to_find nodes passed, as upstream does (upstream
 /// filters in parallel; this checks nodes in order).
+/// What a decision keeps of the rejected nodes: each one (kPerNode), or only
+/// what the messages and rejecting_plugins need (kSummary: the same texts,
+/// without a record per node; a cluster of a thousand nodes where a pod fits
+/// nowhere makes a thousand of them per attempt).
+enum class RejectionDetail { kPerNode, kSummary };
+
 ScheduleDecision schedule_pod(const Pod& pod, const std::vector<Node>& nodes,
-                              const SchedulerConfig& config = {}, std::size_t start_index = 0);
+                              const SchedulerConfig& config = {}, std::size_t start_index = 0,
+                              RejectionDetail detail = RejectionDetail::kPerNode);
 
 /// upstream: FitError.Error(): "0/<all> nodes are available: " then the
 /// histogram of reasons over the rejected nodes, each "<count> <reason>",
@@ -87,6 +99,9 @@ ScheduleDecision schedule_pod(const Pod& pod, const std::vector<Node>& nodes,
 /// joined with ", ", ending in ".".
 std::string fit_error_message(std::size_t num_all_nodes,
                               const std::vector<NodeRejection>& rejections);
+/// The same from the histogram of reasons (reason -> rejected nodes giving it).
+std::string fit_error_message_from(std::size_t num_all_nodes,
+                                   const std::map<std::string, std::int64_t>& histogram);
 
 /// upstream: DefaultPreemption.PostFilter when no pod on any node has a lower
 /// priority than the pod: "preemption: " + a FitError over the same nodes where

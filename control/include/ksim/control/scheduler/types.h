@@ -9,6 +9,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace ksim::control::scheduler {
@@ -118,6 +119,10 @@ struct Node {
   bool unschedulable = false;  // spec.unschedulable (cordoned)
   std::vector<Taint> taints;
   std::vector<PlacedPod> pods;
+  /// The sum of `pods`' requests (millicores, bytes) when the caller keeps it
+  /// as it changes `pods`, so that node_requested() reads it instead of
+  /// summing the pods on every filter and score. Unset: summed on each call.
+  std::optional<std::pair<std::int64_t, std::int64_t>> pods_requested;
 };
 
 /// Score plugin weights of the default profile (upstream:

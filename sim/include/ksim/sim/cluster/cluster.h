@@ -26,6 +26,8 @@
 //                 queueing hints of the filter plugins
 //   kubelet       serialized image pulls with a per-node image cache,
 //                 container start, readiness probe, graceful termination
+//   bare pods     a scenario's podTrace: submitted at their time, Succeeded
+//                 and gone their duration after Running (bare_pods.cpp)
 //   EndpointSlice ready endpoints at once (headless Services too); consumers
 //                 see them after the scenario's endpoint propagation delay
 //
@@ -321,6 +323,10 @@ class Cluster {
     return sched_nodes_;
   }
   [[nodiscard]] const SchedulingQueue& scheduling_queue() const { return queue_; }
+  /// The pod trace's counts so far: pods submitted (created), and those that
+  /// ran their duration and Succeeded.
+  [[nodiscard]] std::size_t trace_pods_submitted() const { return trace_submitted_; }
+  [[nodiscard]] std::size_t trace_pods_succeeded() const { return trace_succeeded_; }
   [[nodiscard]] const EventLog& events() const { return events_; }
 
  private:
@@ -392,6 +398,11 @@ class Cluster {
   void delete_pending_daemon_pods(NodeId node);
   [[nodiscard]] bool drain_waits_for(NodeId node, PodId pod) const;
   [[nodiscard]] bool drain_may_evict(NodeId node, PodId pod) const;
+  // bare_pods.cpp: the scenario's pod trace (bare pods with lifetimes)
+  void build_pod_trace(const scenario::Scenario& s);
+  void submit_trace_pod(std::uint32_t row);
+  void bare_pod_running(PodId pod);
+  void complete_bare_pod(PodId pod);
 
   // disruption.cpp: PodDisruptionBudgets
   void build_pdbs(const scenario::Scenario& s);
@@ -469,6 +480,18 @@ class Cluster {
   std::vector<std::uint8_t> statefulset_sync_pending_;  // per StatefulSet
   std::vector<DaemonSet> daemonsets_;
   std::vector<PodDisruptionBudget> pdbs_;
+
+  /// The pod trace: one template per distinct (cpu, memory) shape, and per
+  /// row its shape, run time and name ("" = "trace-<row>").
+  struct TraceRow {
+    Duration duration{};
+    std::uint32_t shape = 0;
+    std::string name;
+  };
+  std::vector<PodOwner> trace_shapes_;
+  std::vector<TraceRow> trace_rows_;
+  std::size_t trace_submitted_ = 0;
+  std::size_t trace_succeeded_ = 0;
 
   SchedulingQueue queue_;
   std::size_t next_start_index_ = 0;  // upstream nextStartNodeIndex

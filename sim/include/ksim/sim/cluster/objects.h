@@ -81,7 +81,9 @@ enum class PodStage {
 };
 
 /// The kind of a pod's controller (its ownerReference with controller: true).
-enum class OwnerKind { kReplicaSet, kStatefulSet, kDaemonSet };
+/// kNone: a bare pod, no controller (a scenario's podTrace pods, bare_pods.cpp):
+/// nothing replaces it when it goes.
+enum class OwnerKind { kReplicaSet, kStatefulSet, kDaemonSet, kNone };
 
 struct Pod {
   std::string name;
@@ -89,11 +91,12 @@ struct Pod {
   /// The owner. A Deployment's pod: owner_kind kReplicaSet, replica_set its
   /// ReplicaSet, stateful_set kNoStatefulSet, ordinal -1. A StatefulSet's
   /// pod: owner_kind kStatefulSet, stateful_set and ordinal (the N of
-  /// "<set>-N") set, replica_set kNoReplicaSet. Cluster::pod_owner() gives
-  /// either owner's template. A DaemonSet's pod: owner_kind kDaemonSet,
-  /// daemon_set its DaemonSet and daemon_node the node it is pinned to (the
-  /// node affinity matchFields metadata.name the daemon controller sets),
-  /// replica_set kNoReplicaSet.
+  /// "<set>-N") set, replica_set kNoReplicaSet. A DaemonSet's pod: owner_kind
+  /// kDaemonSet, daemon_set its DaemonSet and daemon_node the node it is
+  /// pinned to (the node affinity matchFields metadata.name the daemon
+  /// controller sets), replica_set kNoReplicaSet. A bare pod: owner_kind
+  /// kNone, ordinal its row in the pod trace, replica_set kNoReplicaSet.
+  /// Cluster::pod_owner() gives the template of any of them.
   ReplicaSetId replica_set{};
   OwnerKind owner_kind = OwnerKind::kReplicaSet;
   StatefulSetId stateful_set = kNoStatefulSet;
@@ -150,6 +153,7 @@ struct PodOwner {
   std::string name;
   std::string namespace_;
   manifest::LabelMap pod_labels;               // labels every pod of it carries
+  manifest::LabelMap pod_annotations;          // annotations every pod of it carries
   control::scheduler::Pod scheduler_template;  // scheduler_pod() with labels and spread selector
   std::vector<ContainerPlan> containers;
   Duration grace{};                 // terminationGracePeriodSeconds (or the scenario's override)

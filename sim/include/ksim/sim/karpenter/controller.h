@@ -51,7 +51,10 @@
 //                     overhead; drains evict the daemon pods that do not
 //                     tolerate karpenter.sh/disrupted last
 //                     (DrainOptions::evict_daemon_set_pods)
-//   not modelled      do-not-disrupt annotations, nominations, drift
+//   do-not-disrupt    a pod annotated karpenter.sh/do-not-disrupt: "true"
+//                     keeps its node from being a candidate (the duration
+//                     form is not modelled)
+//   not modelled      nominations, drift
 //
 // Triggers: a pod's first Unschedulable report; a node turning Ready or
 // going away while pods are Unschedulable (the model reports a pod only once

@@ -69,6 +69,12 @@ struct RunSummary {
   std::uint64_t hpa_syncs = 0;
   std::uint64_t table_throttles = 0;
   std::uint64_t nodes = 0;
+  /// The most nodes Ready at once (node groups' and Karpenter's).
+  std::uint64_t peak_ready_nodes = 0;
+  /// The scenario's podTrace: pods submitted, and those that ran their
+  /// duration and Succeeded (both 0 without a trace).
+  std::uint64_t trace_pods_submitted = 0;
+  std::uint64_t trace_pods_succeeded = 0;
   /// What the nodes cost (node-seconds x the catalog's price), in total and
   /// per owner ("nodegroup/<name>", "nodepool/<name>"); nodes the catalog
   /// cannot price ("name (type)") count 0.

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <expected>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -17,6 +18,7 @@
 #include "ksim/sim/scenario/load_profile.h"
 #include "ksim/sim/scenario/node_autoscaling.h"
 #include "ksim/sim/scenario/node_group.h"
+#include "ksim/sim/scenario/pod_trace.h"
 #include "ksim/sim/scenario/service.h"
 #include "ksim/sim/scenario/timings.h"
 
@@ -44,12 +46,16 @@ struct Scenario {
   InstanceCatalog catalog = InstanceCatalog::builtin();
   std::vector<NodeGroup> node_groups;
   std::vector<ServiceBehavior> services;
+  /// `load:`; no phases (and no requests) when absent, which a `podTrace:`
+  /// allows.
   Load load;
+  /// `podTrace:`: bare pods with lifetimes (nullopt when absent).
+  std::optional<PodTrace> pod_trace;
   Timings timings;
   /// `nodeAutoscaling:` and `faults:` (node_autoscaling.h).
   NodeAutoscaling node_autoscaling;
   std::vector<Fault> faults;
-  Duration duration{};     // default: the load phases' total
+  Duration duration{};     // default: the load phases' total (required without `load:`)
   std::uint64_t seed = 1;  // default 1
   /// `expect:`: what `ksim test` checks against the run's trace.
   std::vector<Expectation> expectations;
