@@ -99,7 +99,9 @@
     // front as larger points (report/sweep_page.cpp).
     if (c.scatter) {
       o.xlabel = c.xlabel;
-      o.axes.x = {};
+      var dollars = function (v) { return '$' + Number(v).toFixed(4); };
+      o.axes.x = { axisLabelFormatter: dollars, valueFormatter: dollars };
+      o.xRangePad = 20;
       o.drawPoints = true;
       o.strokeWidth = 0;
       o.pointSize = 3;

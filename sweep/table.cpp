@@ -12,7 +12,7 @@ std::string slo_text(const PointResult& p) {
   const std::uint32_t total = p.expectations_passed + p.expectations_failed;
   if (total == 0) return "-";
   if (p.slo_pass) return fmt::format("pass {}/{}", p.expectations_passed, total);
-  return fmt::format("FAIL {}/{}", p.expectations_failed, total);
+  return fmt::format("FAIL {}/{}", p.expectations_passed, total);
 }
 
 std::string p99_text(double ms) {

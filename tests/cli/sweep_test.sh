@@ -50,6 +50,9 @@ done
 check "the seeds differ" test "$(sqlite3 "$tmp/sweep.db" \
   'select count(distinct requests) from points')" = 2
 
+expect 0 "sweep of 2 points" report "$tmp/sweep.db" -o "$tmp/sweep.html"
+check "the page holds the scatter" grep -q '"scatter":true' "$tmp/sweep.html"
+
 # One point per process, merged: the same points as the whole sweep.
 expect 0 "1 of 2 points" sweep "$api" --set seed=1,2 --duration 5m --point 1 -o "$tmp/r/p1.db"
 expect 0 "1 of 2 points" sweep "$api" --set seed=1,2 --duration 5m --point 0 -o "$tmp/r/p0.db"

@@ -13,6 +13,7 @@
 #include "ksim/sweep/job.h"
 #include "ksim/sweep/runner.h"
 #include "ksim/sweep/sweep_file.h"
+#include "ksim/sweep/table.h"
 
 namespace ksim::sweep {
 namespace {
@@ -184,6 +185,27 @@ TEST(SweepFile, PointAndMergeEqualTheWholeSweep) {
   EXPECT_NE(mixed.error().find("not of the same sweep"), std::string::npos);
   EXPECT_NE(mixed.error().find("parameters differ"), std::string::npos);
   EXPECT_FALSE(is_sweep_file(dir.path() / "nope.db"));
+}
+
+TEST(Table, OneRowPerPointWithTheFrontMarked) {
+  const Grid grid = *Grid::create({{"hpa/api-service.target", {"50", "90"}}});
+  std::vector<PointResult> pts = {point(0, 0.24, 20.1, true), point(1, 0.2125, 1234.5, false)};
+  pts[0].point = grid.point(0);
+  pts[1].point = grid.point(1);
+  pts[0].expectations_passed = 11;
+  pts[1].expectations_passed = 10;
+  pts[1].error_rate = 0.0125;
+  const std::string table = format_table(file_of(grid, pts));
+  EXPECT_NE(table.find("api-backend: 2 of 2 points, 15m each\n"), std::string::npos) << table;
+  EXPECT_NE(
+      table.find("    0  50                          0.2400      20.1ms    0.00%  pass 11/11  *\n"),
+      std::string::npos)
+      << table;
+  EXPECT_NE(
+      table.find("    1  90                          0.2125       1.23s    1.25%  FAIL 10/11\n"),
+      std::string::npos)
+      << table;
+  EXPECT_NE(table.find("among the points that pass the SLO"), std::string::npos);
 }
 
 TEST(EmitJob, IndexedJobRunsOnePointPerIndex) {
