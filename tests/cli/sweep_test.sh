@@ -53,6 +53,11 @@ check "the seeds differ" test "$(sqlite3 "$tmp/sweep.db" \
 expect 0 "sweep of 2 points" report "$tmp/sweep.db" -o "$tmp/sweep.html"
 check "the page holds the scatter" grep -q '"scatter":true' "$tmp/sweep.html"
 
+expect 0 "1 of 2 points" sweep "$api" --set seed=1,2 --duration 5m --point 1 \
+  --keep-traces "$tmp/traces" -o "$tmp/kept.db"
+same "the kept trace is point 1's run" \
+  "$(sqlite3 "$tmp/traces/point-1.db" "select value from meta where key='seed'")" 2
+
 # One point per process, merged: the same points as the whole sweep.
 expect 0 "1 of 2 points" sweep "$api" --set seed=1,2 --duration 5m --point 1 -o "$tmp/r/p1.db"
 expect 0 "1 of 2 points" sweep "$api" --set seed=1,2 --duration 5m --point 0 -o "$tmp/r/p0.db"
