@@ -102,17 +102,9 @@ std::string render_html(const json& data) {
       detail::page_js());
 }
 
-std::expected<ReportStats, std::string> write_report(const trace::TraceReader& trace,
-                                                     const std::filesystem::path& out_path) {
-  auto data = build_page_data(trace);
-  if (!data) return std::unexpected(data.error());
-  const std::string html = render_html(*data);
-
-  ReportStats stats;
-  for (const json& s : data->at("sections")) stats.charts += s.at("charts").size();
-  stats.decisions = data->at("decisions").at("rows").size();
-  stats.bytes = html.size();
-
+std::expected<std::size_t, std::string> write_page(const json& data,
+                                                   const std::filesystem::path& out_path) {
+  const std::string html = render_html(data);
   std::filesystem::path tmp = out_path;
   tmp += ".partial-" + std::to_string(::getpid());
   {
@@ -131,6 +123,19 @@ std::expected<ReportStats, std::string> write_report(const trace::TraceReader& t
     std::filesystem::remove(tmp, ec);
     return std::unexpected(out_path.string() + ": cannot write: " + ec.message());
   }
+  return html.size();
+}
+
+std::expected<ReportStats, std::string> write_report(const trace::TraceReader& trace,
+                                                     const std::filesystem::path& out_path) {
+  auto data = build_page_data(trace);
+  if (!data) return std::unexpected(data.error());
+  ReportStats stats;
+  for (const json& s : data->at("sections")) stats.charts += s.at("charts").size();
+  stats.decisions = data->at("decisions").at("rows").size();
+  auto bytes = write_page(*data, out_path);
+  if (!bytes) return std::unexpected(bytes.error());
+  stats.bytes = *bytes;
   return stats;
 }
 

@@ -95,6 +95,19 @@
       series: {}
     };
     if (c.log) o.axes.y = { logscale: true };
+    // A sweep's scatter: points without lines on a cost axis, the Pareto
+    // front as larger points (report/sweep_page.cpp).
+    if (c.scatter) {
+      o.xlabel = c.xlabel;
+      var dollars = function (v) { return '$' + Number(v).toFixed(4); };
+      o.axes.x = { axisLabelFormatter: dollars, valueFormatter: dollars };
+      o.xRangePad = 20;
+      o.drawPoints = true;
+      o.strokeWidth = 0;
+      o.pointSize = 3;
+      o.connectSeparatedPoints = false;
+      o.series[c.labels[2]] = { pointSize: 6 };
+    }
     if (c.y2.length > 0) {
       o.y2label = c.y2label;
       o.axes.y2 = { independentTicks: true, includeZero: true };
@@ -174,8 +187,27 @@
       (log.left_out > 0 ? ' (' + log.left_out + ' more left out)' : '') + '.';
   }
 
+  // A sweep file's points as a table in place of the decision log.
+  function showSweep(sweep) {
+    var sec = document.getElementById('decisions');
+    sec.querySelector('h2').textContent = 'Points';
+    sec.removeChild(document.getElementById('decision-log'));
+    document.getElementById('decisions-note').textContent = sweep.rows.length + ' points.';
+    var table = el('table');
+    table.id = 'sweep-points';
+    var head = el('tr');
+    sweep.columns.forEach(function (c) { head.appendChild(el('th', c)); });
+    table.appendChild(head);
+    sweep.rows.forEach(function (r) {
+      var tr = el('tr');
+      r.forEach(function (v) { tr.appendChild(el('td', String(v))); });
+      table.appendChild(tr);
+    });
+    sec.appendChild(table);
+  }
+
   showMeta();
   showSections();
-  showDecisions();
+  if (data.sweep) showSweep(data.sweep); else showDecisions();
   markRendered();
 })();

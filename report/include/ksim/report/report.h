@@ -21,6 +21,12 @@ std::expected<nlohmann::json, std::string> build_page_data(const trace::TraceRea
 /// with every '<' escaped, so nothing in the trace can close the element.
 std::string render_html(const nlohmann::json& data);
 
+/// Writes the page of `data` (render_html) to `out_path` atomically (a
+/// temporary file renamed into place; nothing at `out_path` on failure).
+/// Returns its size in bytes; errors name the file.
+std::expected<std::size_t, std::string> write_page(const nlohmann::json& data,
+                                                   const std::filesystem::path& out_path);
+
 struct ReportStats {
   std::size_t charts = 0;
   std::size_t decisions = 0;
