@@ -161,8 +161,19 @@ std::string stabilization_text(const NormalizationExplain& n, Time t) {
     out += fmt::format("    max(raw {}, recommendations) = {}\n", n.raw, n.stabilized);
   }
   if (n.stabilized != n.raw) {
-    out +=
-        fmt::format("    -> held: the window kept {} instead of the raw {}\n", n.stabilized, n.raw);
+    // The latest recommendation in the window that equals the result held it
+    // (the initial {current, now} record of hpa.md section 2 step 2 included).
+    const RecommendationLine* held = nullptr;
+    for (const RecommendationLine& r : n.recommendations) {
+      if ((r.in_up_window || r.in_down_window) && r.replicas == n.stabilized &&
+          (held == nullptr || r.t > held->t)) {
+        held = &r;
+      }
+    }
+    const std::string by =
+        held ? fmt::format(" (the recommendation {} at {})", held->replicas, at(held->t)) : "";
+    out += fmt::format("    -> held: the window kept {}{} instead of the raw {}\n", n.stabilized,
+                       by, n.raw);
   }
   return out;
 }

@@ -260,7 +260,10 @@ TEST_F(Explain, StabilizationHoldsScaleDown) {
   const std::string text = format_text(ds);
   EXPECT_NE(text.find("recommendations in the window: 5 at 13m0s (2m0s ago)"), std::string::npos)
       << text;
-  EXPECT_NE(text.find("held: the window kept 5 instead of the raw 3"), std::string::npos) << text;
+  EXPECT_NE(
+      text.find("held: the window kept 5 (the recommendation 5 at 13m0s) instead of the raw 3"),
+      std::string::npos)
+      << text;
 }
 
 // Policy-limited (hpa.md 8.4): 2 pods at 1000m of 1000m, target 50%:
