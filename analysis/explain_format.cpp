@@ -263,8 +263,14 @@ std::string format_text(const std::vector<Decision>& decisions) {
   std::string out;
   for (const Decision& d : decisions) {
     if (!out.empty()) out += "\n";
-    out += fmt::format("hpa/{} at {}: {} -> {} replicas ({}{})\n", d.hpa, at(d.t), d.current,
-                       d.desired, d.reason, d.scaled ? ", rescaled" : ", no rescale");
+    // Without a rescale, desiredReplicas is the status value (hpa.md section
+    // 2 step 5), which a failed sync leaves as it was.
+    out += d.scaled ? fmt::format("hpa/{} at {}: {} -> {} replicas ({}, rescaled)\n", d.hpa,
+                                  at(d.t), d.current, d.desired, d.reason)
+                    : fmt::format(
+                          "hpa/{} at {}: stays at {} replicas ({}, no rescale; "
+                          "status.desiredReplicas {})\n",
+                          d.hpa, at(d.t), d.current, d.reason, d.desired);
     if (d.error) out += "  error: " + *d.error + "\n";
     for (const MetricExplain& m : d.metrics) out += metric_text(m);
     if (d.normalization) {
@@ -275,7 +281,7 @@ std::string format_text(const std::vector<Decision>& decisions) {
     } else {
       for (const std::string& s : d.sentences) out += "  " + s + "\n";
     }
-    out += fmt::format("  final: {} replicas\n", d.desired);
+    out += fmt::format("  final: {} replicas\n", d.scaled ? d.desired : d.current);
     out += followup_text(d);
   }
   return out;
