@@ -33,5 +33,7 @@ void add_test_command(CLI::App& app, ExitCode& exit_code);
 void add_report_command(CLI::App& app, ExitCode& exit_code);
 /// `ksim sweep`: a scenario over a grid of parameters (sweep_command.cpp).
 void add_sweep_command(CLI::App& app, ExitCode& exit_code);
+/// `ksim explain`: a trace's HPA decisions taught step by step (explain_command.cpp).
+void add_explain_command(CLI::App& app, ExitCode& exit_code);
 
 }  // namespace ksim::cli

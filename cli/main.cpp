@@ -19,6 +19,7 @@ int main(int argc, char** argv) {
   ExitCode exit_code = ExitCode::kOk;
   ksim::cli::add_run_command(app, exit_code);
   ksim::cli::add_report_command(app, exit_code);
+  ksim::cli::add_explain_command(app, exit_code);
   ksim::cli::add_hpa_command(app, exit_code);
   ksim::cli::add_test_command(app, exit_code);
   ksim::cli::add_sweep_command(app, exit_code);

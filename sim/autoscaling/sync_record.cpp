@@ -100,6 +100,7 @@ HpaSyncRecord make_sync_record(Time now, std::string hpa, std::string target,
   r.conditions = result.status.conditions;
   r.error = result.error;
   r.explanation = result.explanation;
+  r.normalization = result.normalization;
   return r;
 }
 

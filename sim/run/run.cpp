@@ -19,6 +19,7 @@
 #include "ksim/sim/karpenter/cost.h"
 #include "ksim/sim/karpenter/faults.h"
 #include "ksim/sim/kernel/simulator.h"
+#include "ksim/sim/run/hpa_details.h"
 #include "ksim/sim/traffic/traffic.h"
 
 namespace ksim::run {
@@ -207,6 +208,7 @@ class Recorder {
     };
     if (r.limit) details["limit"] = static_cast<int>(*r.limit);
     if (r.error) details["error"] = *r.error;
+    add_hpa_calculation(details, r);
     w_->event(r.time, "HorizontalPodAutoscaler", r.hpa, "Sync", "Normal",
               "desired " + std::to_string(r.desired_replicas) + " (was " +
                   std::to_string(r.current_replicas) + "): " + decision_reason(r.reason),

@@ -31,7 +31,7 @@ class ExpectTest : public ::testing::Test {
          "-" + ::testing::UnitTest::GetInstance()->current_test_info()->name() + ".db");
     auto w = trace::TraceWriter::create(path_);
     ASSERT_TRUE(w.has_value()) << w.error();
-    w->write_meta("duration_us", std::to_string((10min).count()));
+    w->write_meta("duration_us", std::to_string(Duration{10min}.count()));
     w->write_meta("cost_dollars", "1.25");
     const auto ready = w->series("deployment", "shop/web", "ready_replicas", "replicas");
     const auto desired = w->series("deployment", "shop/web", "desired_replicas", "replicas");

@@ -68,6 +68,12 @@ void apply_rate(std::int32_t current, std::int32_t min_replicas, std::int32_t ma
       reason = LimitReason::kScaleUpLimit;
       msg = "the desired replica count is increasing faster than the maximum scale rate";
     }
+    n.detail.direction = 1;
+    n.detail.select_policy = b.scale_up.select_policy;
+    n.detail.policies =
+        policy_limits(current, ev.scale_up_events, ev.scale_down_events, b.scale_up, now, true);
+    n.detail.rate_limit = limit;
+    n.detail.bound = upper;
     n.explanation.push_back("scale-up rate limit (" + policy_text(b.scale_up) +
                             ") = " + std::to_string(limit) + "; upper bound min(maxReplicas " +
                             std::to_string(max_replicas) + ", " + std::to_string(limit) +
@@ -89,6 +95,12 @@ void apply_rate(std::int32_t current, std::int32_t min_replicas, std::int32_t ma
       reason = LimitReason::kScaleDownLimit;
       msg = "the desired replica count is decreasing faster than the maximum scale rate";
     }
+    n.detail.direction = -1;
+    n.detail.select_policy = b.scale_down.select_policy;
+    n.detail.policies =
+        policy_limits(current, ev.scale_up_events, ev.scale_down_events, b.scale_down, now, false);
+    n.detail.rate_limit = limit;
+    n.detail.bound = lower;
     n.explanation.push_back("scale-down rate limit (" + policy_text(b.scale_down) +
                             ") = " + std::to_string(limit) + "; lower bound max(minReplicas " +
                             std::to_string(min_replicas) + ", " + std::to_string(limit) +
@@ -109,8 +121,26 @@ Normalized normalize_with_behavior(std::int32_t current, std::int32_t raw,
                                    std::vector<Recommendation>& recommendations,
                                    const ControllerState& events, Instant now) {
   Normalized n;
+  NormalizationDetail& d = n.detail;
+  const Instant up_cutoff =
+      now - std::chrono::seconds(behavior.scale_up.stabilization_window_seconds);
+  const Instant down_cutoff =
+      now - std::chrono::seconds(behavior.scale_down.stabilization_window_seconds);
+  for (const Recommendation& r : recommendations) {
+    d.recommendations.push_back({r.replicas, r.time, r.time > up_cutoff, r.time > down_cutoff});
+  }
   const Stabilized s = stabilize(current, raw, behavior, recommendations, now);
   n.stabilized = s.value;
+  d.behavior = true;
+  d.current = current;
+  d.raw = raw;
+  d.min_replicas = min_replicas;
+  d.max_replicas = max_replicas;
+  d.up_window_seconds = behavior.scale_up.stabilization_window_seconds;
+  d.down_window_seconds = behavior.scale_down.stabilization_window_seconds;
+  d.up_rec = s.up_rec;
+  d.down_rec = s.down_rec;
+  d.stabilized = s.value;
   n.explanation.push_back("stabilization: lowest proposal in the scale-up window (" +
                           std::to_string(behavior.scale_up.stabilization_window_seconds) + "s) " +
                           std::to_string(s.up_rec) + ", highest in the scale-down window (" +
@@ -134,6 +164,8 @@ Normalized normalize_with_behavior(std::int32_t current, std::int32_t raw,
   }
   apply_rate(current, min_replicas, max_replicas, behavior, events, now, n);
   n.limited = n.desired != n.stabilized;
+  d.limit = n.limit;
+  d.desired = n.desired;
   n.explanation.push_back("behavior result " + std::to_string(n.desired) + " (" +
                           to_string(n.limit) + ")");
   return n;

@@ -20,6 +20,7 @@ struct One {
   Instant timestamp{};
   MetricValueStatus current;
   std::vector<std::string> explanation;
+  std::optional<CalcDetail> detail;
 };
 // A failure: the condition reason, the condition's error text, the returned error.
 struct Failure {
@@ -111,6 +112,7 @@ OneResult resource_generic(const ReconcileInput& in, const MetricSpec& spec, con
   one.replicas = r->replicas;
   one.timestamp = r->timestamp;
   one.explanation = r->explanation;
+  one.detail = r->detail;
   one.current.average_value_milli = r->usage;
   if (!by_value) one.current.average_utilization = r->utilization;
   return one;
@@ -143,8 +145,9 @@ OneResult pods_metric(const ReconcileInput& in, const MetricSpec& spec, const To
   auto r = calc_plain_metric_replicas(in.spec_replicas, *spec.target.average_value_milli, "",
                                       in.pods, info, first, params_of(in, tol));
   if (!r) return fail(r.error());
-  return One{r->replicas, "pods metric " + spec.metric_name, r->timestamp,
-             MetricValueStatus{std::nullopt, r->usage, std::nullopt}, r->explanation};
+  return One{r->replicas,    "pods metric " + spec.metric_name,
+             r->timestamp,   MetricValueStatus{std::nullopt, r->usage, std::nullopt},
+             r->explanation, r->detail};
 }
 
 OneResult object_metric(const ReconcileInput& in, const MetricSpec& spec, const Tolerances& tol) {
@@ -190,7 +193,7 @@ OneResult object_metric(const ReconcileInput& in, const MetricSpec& spec, const 
             : get_object_per_pod_replicas(in.status_replicas, *spec.target.average_value_milli,
                                           found->value_milli, found->timestamp, tol);
   if (!r) return std::unexpected(Failure{"FailedGetObjectMetric", r.error(), outer + r.error()});
-  One one{r->replicas, "", r->timestamp, {}, r->explanation};
+  One one{r->replicas, "", r->timestamp, {}, r->explanation, std::nullopt};
   if (value) {
     one.description = obj.kind + " metric " + spec.metric_name;
     one.current.value_milli = r->usage;
@@ -247,11 +250,9 @@ OneResult external_metric(const ReconcileInput& in, const MetricSpec& spec, cons
                      : get_external_value_replicas(in.spec_replicas, *spec.target.value_milli,
                                                    values, in.pods, tol);
   if (!r) return fail(r.error());
-  One one{r->replicas,
-          "external metric " + spec.metric_name + "(" + sel + ")",
-          r->timestamp,
-          {},
-          r->explanation};
+  One one{r->replicas,    "external metric " + spec.metric_name + "(" + sel + ")",
+          r->timestamp,   {},
+          r->explanation, std::nullopt};
   if (average) {
     one.current.average_value_milli = r->usage;
   } else {
@@ -305,7 +306,7 @@ MetricsOutcome compute_replicas_for_metrics(const ReconcileInput& in, const Tole
   std::optional<Failure> first_failure;
   for (std::size_t i = 0; i < specs.size(); ++i) {
     const MetricSpec& spec = specs[i];
-    MetricProposal prop{spec.type, spec.type_name, proposal_name(spec), {}, {}, {}, {}};
+    MetricProposal prop{spec.type, spec.type_name, proposal_name(spec), {}, {}, {}, {}, {}};
     OneResult r = compute_one(in, spec, tol);
     if (!r) {
       // upstream: getUnableComputeReplicaCountCondition emits the event.
@@ -320,6 +321,7 @@ MetricsOutcome compute_replicas_for_metrics(const ReconcileInput& in, const Tole
     prop.replicas = r->replicas;
     prop.timestamp = r->timestamp;
     prop.explanation = r->explanation;
+    prop.detail = r->detail;
     out.proposals.push_back(std::move(prop));
     if (replicas == 0 || r->replicas > replicas) {
       out.timestamp = r->timestamp;

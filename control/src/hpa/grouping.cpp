@@ -54,6 +54,34 @@ std::string cpu_unready_reason(const Pod& pod, const PodMetric& metric, const Ca
 
 }  // namespace
 
+std::string to_string(PodGroup g) {
+  switch (g) {
+    case PodGroup::kReady:
+      return "ready";
+    case PodGroup::kUnready:
+      return "unready";
+    case PodGroup::kMissing:
+      return "missing";
+    case PodGroup::kIgnored:
+      return "ignored";
+  }
+  return "ready";
+}
+
+std::string to_string(CalcOutcome o) {
+  switch (o) {
+    case CalcOutcome::kWithinTolerance:
+      return "within-tolerance";
+    case CalcOutcome::kScaled:
+      return "scaled";
+    case CalcOutcome::kKeepReversed:
+      return "keep-reversed";
+    case CalcOutcome::kKeepAgainst:
+      return "keep-against";
+  }
+  return "scaled";
+}
+
 PodGroups group_pods(const std::vector<Pod>& pods, const PodMetricsInfo& metrics,
                      const std::string& resource, const CalcParams& params) {
   PodGroups g;
@@ -62,21 +90,24 @@ PodGroups group_pods(const std::vector<Pod>& pods, const PodMetricsInfo& metrics
     const bool terminal = pod.phase == PodPhase::kFailed || pod.phase == PodPhase::kSucceeded;
     if (pod.deleting || terminal) {
       g.ignored.insert(pod.name);
-      g.why.push_back("pod " + pod.name + " ignored: " +
-                      (pod.deleting                     ? "being deleted"
-                       : pod.phase == PodPhase::kFailed ? "phase Failed"
-                                                        : "phase Succeeded"));
+      const std::string reason = pod.deleting                     ? "being deleted"
+                                 : pod.phase == PodPhase::kFailed ? "phase Failed"
+                                                                  : "phase Succeeded";
+      g.why.push_back("pod " + pod.name + " ignored: " + reason);
+      g.pods.push_back({pod.name, PodGroup::kIgnored, reason});
       continue;
     }
     if (pod.phase == PodPhase::kPending) {
       g.unready.insert(pod.name);
       g.why.push_back("pod " + pod.name + " unready: phase Pending");
+      g.pods.push_back({pod.name, PodGroup::kUnready, "phase Pending"});
       continue;
     }
     const auto it = metrics.find(pod.name);
     if (it == metrics.end()) {
       g.missing.insert(pod.name);
       g.why.push_back("pod " + pod.name + " missing: no metric sample");
+      g.pods.push_back({pod.name, PodGroup::kMissing, "no metric sample"});
       continue;
     }
     if (resource == "cpu") {
@@ -84,10 +115,12 @@ PodGroups group_pods(const std::vector<Pod>& pods, const PodMetricsInfo& metrics
       if (!reason.empty()) {
         g.unready.insert(pod.name);
         g.why.push_back("pod " + pod.name + " unready: " + reason);
+        g.pods.push_back({pod.name, PodGroup::kUnready, reason});
         continue;
       }
     }
     ++g.ready_count;
+    g.pods.push_back({pod.name, PodGroup::kReady, ""});
   }
   return g;
 }

@@ -79,6 +79,10 @@ Normalized normalize_legacy(std::int32_t current, std::int32_t raw, std::int32_t
   // stabilizeRecommendation: max over records not older than the window.
   std::int32_t stabilized = raw;
   const Instant cutoff = now - config.downscale_stabilization;
+  NormalizationDetail& d = n.detail;
+  for (const Recommendation& r : recommendations) {
+    d.recommendations.push_back({r.replicas, r.time, false, !(r.time < cutoff)});
+  }
   std::optional<std::size_t> old_index;
   for (std::size_t i = 0; i < recommendations.size(); ++i) {
     if (recommendations[i].time < cutoff) {
@@ -130,6 +134,21 @@ Normalized normalize_legacy(std::int32_t current, std::int32_t raw, std::int32_t
     n.limit_message = "the desired count is within the acceptable range";
   }
   n.limited = n.desired != stabilized;
+  d.behavior = false;
+  d.current = current;
+  d.raw = raw;
+  d.min_replicas = min_replicas;
+  d.max_replicas = max_replicas;
+  d.down_window_seconds = static_cast<std::int32_t>(
+      std::chrono::duration_cast<std::chrono::seconds>(config.downscale_stabilization).count());
+  d.up_rec = raw;
+  d.down_rec = stabilized;
+  d.stabilized = stabilized;
+  d.direction = stabilized > current ? 1 : (stabilized < current ? -1 : 0);
+  d.rate_limit = scale_up_limit;
+  d.bound = upper;
+  d.limit = n.limit;
+  d.desired = n.desired;
   n.explanation.push_back(
       "legacy limits: [" + std::to_string(min_replicas) + ", min(" + std::to_string(max_replicas) +
       ", scale-up cap max(" + text::num(config.legacy_scale_up_limit_factor) + " x " +
@@ -199,6 +218,27 @@ std::int32_t scale_down_limit_with_rules(std::int32_t current, const std::vector
     result = pick_max ? std::max(result, proposed) : std::min(result, proposed);
   }
   return result;
+}
+
+std::vector<PolicyLimit> policy_limits(std::int32_t current, const std::vector<ScaleEvent>& up,
+                                       const std::vector<ScaleEvent>& down,
+                                       const ResolvedRules& rules, Instant now, bool scale_up) {
+  // The per-policy step of the two functions above, before Max/Min selection.
+  std::vector<PolicyLimit> out;
+  for (const ScalingPolicy& p : rules.policies) {
+    const std::int32_t start = period_start(current, p, up, down, now);
+    const double f = static_cast<double>(p.value) / 100;
+    std::int32_t limit = 0;
+    if (p.type == PolicyType::kPods) {
+      limit = wrap32(static_cast<std::int64_t>(start) + (scale_up ? p.value : -p.value));
+    } else if (scale_up) {
+      limit = float_to_int32(std::ceil(static_cast<double>(start) * (1 + f)));
+    } else {
+      limit = float_to_int32(static_cast<double>(start) * (1 - f));
+    }
+    out.push_back({p, start, limit});
+  }
+  return out;
 }
 
 void store_scale_event(const ResolvedBehavior& behavior, std::int32_t previous,

@@ -318,6 +318,7 @@ void normalize(Sync& s, const ReconcileInput& in, std::int32_t desired) {
                 n.limit_message, in.now);
   s.desired = n.desired;
   out.limit = n.limit;
+  out.normalization = n.detail;
 }
 
 void compute_from_metrics(Sync& s, ReconcileInput& in, bool raise_to_min) {

@@ -38,15 +38,22 @@ std::int32_t conservative_replicas(
     std::int32_t current, double usage_ratio, const PodGroups& g, PodMetricsInfo& metrics,
     const Fill& fill,
     const std::function<std::expected<double, std::string>(const PodMetricsInfo&)>& ratio_of,
-    const Tolerances& tol, std::vector<std::string>& why, std::string& error) {
+    const Tolerances& tol, std::vector<std::string>& why, std::string& error, CalcDetail& d) {
   const bool scale_up_with_unready = !g.unready.empty() && usage_ratio > 1.0;
+  d.ratio = usage_ratio;
+  d.tolerance_low = 1.0 - tol.scale_down;
+  d.tolerance_high = 1.0 + tol.scale_up;
+  d.ready_count = g.ready_count;
   if (!scale_up_with_unready && g.missing.empty()) {
     if (tol.is_within(usage_ratio)) {
+      d.outcome = CalcOutcome::kWithinTolerance;
       why.push_back("ratio " + text::num(usage_ratio) + " within tolerance " + tolerance_text(tol) +
                     " -> keep current " + std::to_string(current));
       return current;
     }
     const std::int32_t r = ceil_to_int32(usage_ratio * static_cast<double>(g.ready_count));
+    d.outcome = CalcOutcome::kScaled;
+    d.count = g.ready_count;
     why.push_back("ratio " + text::num(usage_ratio) + " outside tolerance " + tolerance_text(tol) +
                   " -> ceil(" + text::num(usage_ratio) + " x " + std::to_string(g.ready_count) +
                   " ready pods) = " + std::to_string(r));
@@ -67,12 +74,16 @@ std::int32_t conservative_replicas(
     for (const std::string& n : g.unready) metrics[n] = PodMetric{0, {}, {}};
     why.push_back("scale-up: unready pods (" + names(g.unready) + ") assumed at 0");
   }
+  d.conservative = true;
   auto new_ratio_or = ratio_of(metrics);
   if (!new_ratio_or) {
     error = new_ratio_or.error();
     return 0;
   }
   const double new_ratio = *new_ratio_or;
+  d.new_ratio = new_ratio;
+  d.count = static_cast<std::int32_t>(metrics.size());
+  d.outcome = CalcOutcome::kKeepReversed;
   if (tol.is_within(new_ratio) || (usage_ratio < 1.0 && new_ratio > 1.0) ||
       (usage_ratio > 1.0 && new_ratio < 1.0)) {
     why.push_back("recomputed ratio " + text::num(new_ratio) +
@@ -81,12 +92,14 @@ std::int32_t conservative_replicas(
     return current;
   }
   const std::int32_t r = ceil_to_int32(new_ratio * static_cast<double>(metrics.size()));
+  d.outcome = CalcOutcome::kKeepAgainst;
   if ((new_ratio < 1.0 && r > current) || (new_ratio > 1.0 && r < current)) {
     why.push_back("ceil(" + text::num(new_ratio) + " x " + std::to_string(metrics.size()) +
                   ") = " + std::to_string(r) + " moves against the ratio -> keep current " +
                   std::to_string(current));
     return current;
   }
+  d.outcome = CalcOutcome::kScaled;
   why.push_back("recomputed ratio " + text::num(new_ratio) + " -> ceil(" + text::num(new_ratio) +
                 " x " + std::to_string(metrics.size()) + " pods) = " + std::to_string(r));
   return r;
@@ -125,12 +138,40 @@ std::expected<PodGroups, std::string> group_and_filter(const std::vector<Pod>& p
   return g;
 }
 
+// The per-pod table before the fill: each pod's group, sample and request.
+CalcDetail start_detail(const PodGroups& g, const PodMetricsInfo& samples,
+                        const std::map<std::string, std::int64_t>* requests) {
+  CalcDetail d;
+  for (const PodGrouping& p : g.pods) {
+    PodCalc c{p.name, p.group, p.reason, {}, {}, {}};
+    if (const auto it = samples.find(p.name); it != samples.end())
+      c.usage_milli = it->second.value_milli;
+    if (requests != nullptr) {
+      if (const auto it = requests->find(p.name); it != requests->end())
+        c.request_milli = it->second;
+    }
+    d.pods.push_back(std::move(c));
+  }
+  return d;
+}
+
+// After the fill: the values assumed for the missing and unready pods.
+void note_assumed(CalcDetail& d, const PodMetricsInfo& filled) {
+  if (!d.conservative) return;
+  for (PodCalc& c : d.pods) {
+    if (c.group != PodGroup::kMissing && c.group != PodGroup::kUnready) continue;
+    if (const auto it = filled.find(c.name); it != filled.end())
+      c.assumed_milli = it->second.value_milli;
+  }
+}
+
 }  // namespace
 
 CalcResult get_resource_replicas(std::int32_t current_replicas, std::int32_t target_utilization,
                                  const std::string& resource, const std::string& container,
                                  const std::vector<Pod>& pods, PodMetricsInfo metrics,
                                  Instant timestamp, const CalcParams& params) {
+  const PodMetricsInfo samples = metrics;
   const std::expected<PodGroups, std::string> grouped =
       group_and_filter(pods, metrics, resource, params);
   if (!grouped) return std::unexpected(grouped.error());
@@ -158,6 +199,12 @@ CalcResult get_resource_replicas(std::int32_t current_replicas, std::int32_t tar
               return (it == req.end() ? 0 : it->second) * fallback / 100;
             },
             fallback == 100 ? "100% of their request" : "the target utilization"};
+  CalcDetail d = start_detail(g, samples, &req);
+  d.target_utilization = target_utilization;
+  d.usage_total = first->usage_total;
+  d.request_total = first->request_total;
+  d.utilization = first->utilization;
+  d.average_milli = first->raw_average;
   std::string error;
   out.replicas = conservative_replicas(
       current_replicas, first->ratio, g, metrics, fill,
@@ -166,8 +213,19 @@ CalcResult get_resource_replicas(std::int32_t current_replicas, std::int32_t tar
         if (!r) return std::unexpected(r.error());
         return r->ratio;
       },
-      params.tolerances, out.explanation, error);
+      params.tolerances, out.explanation, error, d);
   if (!error.empty()) return std::unexpected(error);
+  if (d.conservative) {
+    // The same recomputation the path made, kept with its sums.
+    if (auto again = resource_utilization_ratio(metrics, req, target_utilization)) {
+      d.new_utilization = again->utilization;
+      d.new_usage_total = again->usage_total;
+      d.new_request_total = again->request_total;
+    }
+  }
+  note_assumed(d, metrics);
+  d.replicas = out.replicas;
+  out.detail = std::move(d);
   return out;
 }
 
@@ -175,6 +233,7 @@ CalcResult calc_plain_metric_replicas(std::int32_t current_replicas, std::int64_
                                       const std::string& resource, const std::vector<Pod>& pods,
                                       PodMetricsInfo metrics, Instant timestamp,
                                       const CalcParams& params) {
+  const PodMetricsInfo samples = metrics;
   const std::expected<PodGroups, std::string> grouped =
       group_and_filter(pods, metrics, resource, params);
   if (!grouped) return std::unexpected(grouped.error());
@@ -188,13 +247,19 @@ CalcResult calc_plain_metric_replicas(std::int32_t current_replicas, std::int64_
                             ") = " + text::milli(usage) + "; target " + text::milli(target_usage) +
                             " -> ratio " + text::num(ratio));
   Fill fill{[target_usage](const std::string&) { return target_usage; }, "the target value"};
+  CalcDetail d = start_detail(g, samples, nullptr);
+  d.target_milli = target_usage;
+  d.average_milli = usage;
   std::string error;
   out.replicas = conservative_replicas(
       current_replicas, ratio, g, metrics, fill,
       [target_usage](const PodMetricsInfo& m) -> std::expected<double, std::string> {
         return metric_usage_ratio(m, target_usage).first;
       },
-      params.tolerances, out.explanation, error);
+      params.tolerances, out.explanation, error, d);
+  note_assumed(d, metrics);
+  d.replicas = out.replicas;
+  out.detail = std::move(d);
   return out;
 }
 

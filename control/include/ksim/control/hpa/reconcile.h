@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "ksim/control/hpa/normalization.h"
+#include "ksim/control/hpa/replica_calculator.h"
 #include "ksim/control/hpa/types.h"
 
 namespace ksim::control::hpa {
@@ -80,6 +81,8 @@ struct MetricProposal {
   std::optional<Instant> timestamp;
   std::optional<std::string> error;
   std::vector<std::string> explanation;
+  /// Resource and Pods metrics: the per-pod numbers and the arithmetic.
+  std::optional<CalcDetail> detail;
 };
 
 struct Event {
@@ -109,6 +112,8 @@ struct ReconcileResult {
   std::vector<Event> events;
   DecisionReason reason = DecisionReason::kComputed;
   std::optional<LimitReason> limit;  // kComputed only
+  /// kComputed only: the stabilization and limits as numbers.
+  std::optional<NormalizationDetail> normalization;
   std::vector<std::string> explanation;
 };
 

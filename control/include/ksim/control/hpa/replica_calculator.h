@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <expected>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -23,20 +24,84 @@ struct CalcParams {
   bool pod_level_resources = true;
 };
 
+/// The group a selected pod falls in (upstream: groupPods, hpa.md section 3).
+enum class PodGroup { kReady, kUnready, kMissing, kIgnored };
+/// "ready", "unready", "missing", "ignored".
+std::string to_string(PodGroup g);
+
+/// One pod's group and, unless ready, the rule that put it there.
+struct PodGrouping {
+  std::string name;
+  PodGroup group = PodGroup::kReady;
+  std::string reason;  // "" when ready
+};
+
 /// How the selected pods split (upstream: groupPods). Each pod is in exactly one
-/// group; `why` holds one sentence per pod not counted as ready.
+/// group; `why` holds one sentence per pod not counted as ready; `pods` is every
+/// pod in input order.
 struct PodGroups {
   int ready_count = 0;
   std::set<std::string> unready;
   std::set<std::string> missing;
   std::set<std::string> ignored;
   std::vector<std::string> why;
+  std::vector<PodGrouping> pods;
 };
 
 /// upstream: groupPods. `resource` is the resource name ("cpu" triggers the
 /// readiness rules) or empty for Pods metrics.
 PodGroups group_pods(const std::vector<Pod>& pods, const PodMetricsInfo& metrics,
                      const std::string& resource, const CalcParams& params);
+
+/// One pod's part in a Resource or Pods-style calculation (milli-values).
+struct PodCalc {
+  std::string name;
+  PodGroup group = PodGroup::kReady;
+  std::string reason;                         // why not ready; "" when ready
+  std::optional<std::int64_t> usage_milli;    // its metric sample, if any
+  std::optional<std::int64_t> request_milli;  // resource metrics: its request
+  /// The value the conservative path filled in for it (missing pods: 0 on a
+  /// scale-up, the request or target on a scale-down; unready pods: 0 on a
+  /// scale-up with unready pods). Absent when it was not filled in.
+  std::optional<std::int64_t> assumed_milli;
+};
+
+/// How the conservative path ended (replica_calculator.go after the fill).
+enum class CalcOutcome {
+  kWithinTolerance,  // fast path: ratio within tolerance, keep current
+  kScaled,           // ceil(ratio x count)
+  kKeepReversed,     // recomputed ratio within tolerance or flips direction
+  kKeepAgainst,      // ceil(new ratio x count) moves against the ratio
+};
+/// "within-tolerance", "scaled", "keep-reversed", "keep-against".
+std::string to_string(CalcOutcome o);
+
+/// The numbers of a Resource (Utilization or AverageValue) or Pods metric
+/// proposal, as the explanation sentences state them: what `explain` shows.
+struct CalcDetail {
+  std::vector<PodCalc> pods;  // every selected pod, in input order
+  std::int32_t ready_count = 0;
+  std::optional<std::int32_t> target_utilization;  // Utilization targets (percent)
+  std::optional<std::int64_t> target_milli;        // AverageValue targets
+  /// Utilization targets: the sums over the counted pods (decimal text, milli).
+  std::string usage_total;
+  std::string request_total;
+  std::optional<std::int32_t> utilization;  // floor(100 x usage / request)
+  std::int64_t average_milli = 0;           // floor(sum of usage / samples)
+  double ratio = 0;
+  double tolerance_low = 0.9;   // 1 - scale-down tolerance
+  double tolerance_high = 1.1;  // 1 + scale-up tolerance
+  bool conservative = false;    // missing or unready pods were filled in
+  /// The conservative path's recomputation over the filled-in samples.
+  std::optional<std::int32_t> new_utilization;
+  std::string new_usage_total;
+  std::string new_request_total;
+  std::optional<double> new_ratio;
+  /// N in ceil(ratio x N): ready pods (fast path) or filled samples.
+  std::int32_t count = 0;
+  CalcOutcome outcome = CalcOutcome::kWithinTolerance;
+  std::int32_t replicas = 0;
+};
 
 /// A computed proposal. `usage` is the reported current value: the raw average
 /// (milli) for resources, the average for Pods metrics, the value for Object and
@@ -47,6 +112,8 @@ struct ReplicaCalc {
   std::int64_t usage = 0;
   Instant timestamp{};
   std::vector<std::string> explanation;
+  /// Resource and Pods-style proposals: the numbers behind the sentences.
+  std::optional<CalcDetail> detail;
 };
 using CalcResult = std::expected<ReplicaCalc, std::string>;
 

@@ -47,6 +47,9 @@ struct HpaSyncRecord {
   std::vector<control::hpa::HpaCondition> conditions;  // status.conditions after the sync
   std::optional<std::string> error;
   std::vector<std::string> explanation;  // the whole sync, sentence by sentence
+  /// reason kComputed: stabilization and limits as numbers (the per-metric
+  /// numbers are in each proposal's `detail`).
+  std::optional<control::hpa::NormalizationDetail> normalization;
 };
 
 bool operator==(const HpaSyncRecord& a, const HpaSyncRecord& b);
