@@ -31,5 +31,7 @@ void add_run_command(CLI::App& app, ExitCode& exit_code);
 void add_test_command(CLI::App& app, ExitCode& exit_code);
 /// `ksim report`: a trace as one self-contained HTML page (report_command.cpp).
 void add_report_command(CLI::App& app, ExitCode& exit_code);
+/// `ksim compare`: two traces side by side, as text, JSON or a page (compare_command.cpp).
+void add_compare_command(CLI::App& app, ExitCode& exit_code);
 
 }  // namespace ksim::cli

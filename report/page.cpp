@@ -1,5 +1,7 @@
 // The page: the data blob (sections, decision log, run metadata) and the
 // HTML around it. Writing is atomic: a temporary file renamed into place.
+#include "page.h"
+
 #include <fmt/format.h>
 #include <unistd.h>
 
@@ -61,6 +63,7 @@ std::string script_json(const json& data) {
 }
 
 std::string title_of(const json& data) {
+  if (data.contains("title")) return data.at("title").get<std::string>();
   const json& meta = data.at("meta");
   const std::string scenario = meta.value("scenario", std::string("trace"));
   return "ksim report: " + scenario;
@@ -106,11 +109,17 @@ std::expected<ReportStats, std::string> write_report(const trace::TraceReader& t
                                                      const std::filesystem::path& out_path) {
   auto data = build_page_data(trace);
   if (!data) return std::unexpected(data.error());
-  const std::string html = render_html(*data);
+  return detail::write_page(*data, out_path);
+}
 
+namespace detail {
+
+std::expected<ReportStats, std::string> write_page(const json& data,
+                                                   const std::filesystem::path& out_path) {
+  const std::string html = render_html(data);
   ReportStats stats;
-  for (const json& s : data->at("sections")) stats.charts += s.at("charts").size();
-  stats.decisions = data->at("decisions").at("rows").size();
+  for (const json& s : data.at("sections")) stats.charts += s.at("charts").size();
+  stats.decisions = data.at("decisions").at("rows").size();
   stats.bytes = html.size();
 
   std::filesystem::path tmp = out_path;
@@ -134,4 +143,5 @@ std::expected<ReportStats, std::string> write_report(const trace::TraceReader& t
   return stats;
 }
 
+}  // namespace detail
 }  // namespace ksim::report
