@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <charconv>
 #include <cmath>
 #include <set>
 
@@ -92,6 +93,18 @@ void apply_summary(const json& sum, TraceFacts& f) {
   f.description += ", " + sum.at("node_autoscaler").get<std::string>();
 }
 
+// A meta value that must be a number, whole.
+template <typename T>
+std::expected<T, std::string> number(const std::string& key, const std::string& text) {
+  T v{};
+  const char* end = text.data() + text.size();
+  auto [ptr, ec] = std::from_chars(text.data(), end, v);
+  if (ec != std::errc{} || ptr != end) {
+    return std::unexpected(fmt::format("meta '{}' is not a number: '{}'", key, text));
+  }
+  return v;
+}
+
 void from_windows(const std::vector<trace::RouteWindow>& windows, TraceFacts& f) {
   std::map<std::string, RouteFacts> by_route;
   auto worst = [](std::optional<Duration>& into, const std::optional<Duration>& v) {
@@ -129,7 +142,9 @@ std::expected<TraceFacts, std::string> read_facts(const trace::TraceReader& trac
   f.description = meta_or("scenario", "?") + ", seed " + meta_or("seed", "?");
   Time end = kTimeZero;
   if (auto it = meta->find("duration_us"); it != meta->end()) {
-    end = kTimeZero + Duration{std::stoll(it->second)};
+    auto us = number<std::int64_t>(it->first, it->second);
+    if (!us) return std::unexpected(us.error());
+    end = kTimeZero + Duration{*us};
   }
   for (const trace::RouteWindow& w : *windows) end = std::max(end, w.window_start + w.window);
 
@@ -169,7 +184,9 @@ std::expected<TraceFacts, std::string> read_facts(const trace::TraceReader& trac
   }
   from_windows(*windows, f);
   if (auto it = meta->find("cost_dollars"); it != meta->end()) {
-    f.cost = std::stod(it->second);
+    auto dollars = number<double>(it->first, it->second);
+    if (!dollars) return std::unexpected(dollars.error());
+    f.cost = *dollars;
   } else if (!std::isnan(last_cost)) {
     f.cost = last_cost;
   }

@@ -31,6 +31,8 @@ expect 2 'threshold'                    compare "$tmp/karpenter.db" "$tmp/karpen
 sqlite3 "$tmp/karpenter.db" ".backup '$tmp/broken.db'"
 sqlite3 "$tmp/broken.db" "update meta set value = '{\"routes\": 1}' where key = 'summary'"
 expect 2 "broken.db: meta 'summary' is not the run summary" compare "$tmp/karpenter.db" "$tmp/broken.db"
+sqlite3 "$tmp/broken.db" "update meta set value = 'lots' where key = 'cost_dollars'"
+expect 2 "broken.db: meta 'cost_dollars' is not a number: 'lots'" compare "$tmp/broken.db" "$tmp/karpenter.db"
 
 "$ksim" run "$scenarios/karpenter-burst.yaml" --node-autoscaler cluster-autoscaler \
   -o "$tmp/ca.db" -q || exit 1
