@@ -36,7 +36,7 @@ fs::path write_trace(const std::string& name, const Side& s) {
   EXPECT_TRUE(w.has_value()) << w.error();
   w->write_meta("scenario", "hand");
   w->write_meta("seed", "1");
-  w->write_meta("duration_us", std::to_string((10min).count()));
+  w->write_meta("duration_us", std::to_string(Duration{10min}.count()));
   w->write_meta("cost_dollars", std::to_string(s.pool_cost + 0.25));
   if (!s.summary.empty()) w->write_meta("summary", s.summary);
   auto deployment = [&](const std::string& object, const std::vector<double>& values) {
@@ -129,6 +129,29 @@ TEST(CompareFacts, FromTheSeriesAndWindowsWithoutASummary) {
   EXPECT_EQ(a.cost_by_owner, (std::map<std::string, double>{{"nodegroup/managed", 0.25},
                                                             {"nodepool/default", 1.0}}));
   EXPECT_EQ(a.nodes_peak, 3);
+}
+
+TEST(CompareFacts, ReplicaSecondsHoldTheFirstSampleFromZeroAndTheLastToTheEnd) {
+  const fs::path path =
+      fs::temp_directory_path() / ("ksim-compare-test-" + std::to_string(::getpid()) + "-hold.db");
+  {
+    auto w = trace::TraceWriter::create(path);
+    ASSERT_TRUE(w.has_value()) << w.error();
+    w->write_meta("duration_us", std::to_string(Duration{10min}.count()));
+    const auto ready = w->series("deployment", "shop/web", "ready_replicas", "replicas");
+    w->sample(ready, at(1min), 4);
+    w->sample(ready, at(5min), 2);
+    ASSERT_TRUE(w->commit().has_value());
+  }
+  auto t = trace::TraceReader::open(path);
+  ASSERT_TRUE(t.has_value()) << t.error();
+  auto f = read_facts(*t, "hold");
+  ASSERT_TRUE(f.has_value()) << f.error();
+  fs::remove(path);
+  ASSERT_EQ(f->deployments.size(), 1u);
+  // 4 from 0 to 5m, 2 from 5m to the run's end at 10m.
+  EXPECT_DOUBLE_EQ(f->deployments[0].replica_seconds, 4 * 300 + 2 * 300);
+  EXPECT_FALSE(f->cost.has_value());  // no cost meta or series: nothing to compare
 }
 
 TEST(Compare, DifferencesMarkedWithTheirDirection) {
