@@ -35,5 +35,7 @@ void add_report_command(CLI::App& app, ExitCode& exit_code);
 void add_sweep_command(CLI::App& app, ExitCode& exit_code);
 /// `ksim explain`: a trace's HPA decisions taught step by step (explain_command.cpp).
 void add_explain_command(CLI::App& app, ExitCode& exit_code);
+/// `ksim compare`: two traces side by side, as text, JSON or a page (compare_command.cpp).
+void add_compare_command(CLI::App& app, ExitCode& exit_code);
 
 }  // namespace ksim::cli

@@ -1,5 +1,6 @@
 // The page: the data blob (sections, decision log, run metadata) and the
 // HTML around it. Writing is atomic: a temporary file renamed into place.
+
 #include <fmt/format.h>
 #include <unistd.h>
 
@@ -61,6 +62,7 @@ std::string script_json(const json& data) {
 }
 
 std::string title_of(const json& data) {
+  if (data.contains("title")) return data.at("title").get<std::string>();
   const json& meta = data.at("meta");
   const std::string scenario = meta.value("scenario", std::string("trace"));
   return "ksim report: " + scenario;

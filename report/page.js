@@ -60,6 +60,7 @@
   function showMeta() {
     var table = document.getElementById('meta');
     Object.keys(data.meta).forEach(function (k) {
+      if (k === 'summary') return;  // the run summary's JSON (ksim compare reads it)
       var tr = el('tr');
       tr.appendChild(el('td', k));
       // Durations in microseconds read better as a clock.
@@ -206,8 +207,48 @@
     sec.appendChild(table);
   }
 
+  // ksim compare --html: the comparison table (analysis/compare.h) above the
+  // charts, its marked rows highlighted; such a page has no decision log.
+  function showComparison() {
+    var c = data.comparison;
+    var sec = el('section');
+    sec.id = 'comparison';
+    sec.appendChild(el('h2', 'Comparison'));
+    var table = el('table');
+    table.id = 'comparison-table';
+    var head = el('tr');
+    ['', 'A', 'B', 'B-A', 'B-A %', ''].forEach(function (t) { head.appendChild(el('th', t)); });
+    table.appendChild(head);
+    var group = null;
+    c.rows.forEach(function (r) {
+      if (r.group !== group) {
+        group = r.group;
+        var g = el('tr', undefined, 'group');
+        var td = el('td', group);
+        td.colSpan = 6;
+        g.appendChild(td);
+        table.appendChild(g);
+      }
+      var tr = el('tr', undefined, r.marked ? 'marked ' + r.verdict : '');
+      var pct = r.ratio === null ? '' : (r.ratio >= 0 ? '+' : '') + (r.ratio * 100).toFixed(1) + '%';
+      var mark = r.marked ? '* ' + (r.verdict === 'differs' ? '' : r.verdict) : '';
+      [r.metric, r.a_text, r.b_text, r.diff_text, pct, mark].forEach(function (t) {
+        tr.appendChild(el('td', t));
+      });
+      table.appendChild(tr);
+    });
+    sec.appendChild(table);
+    sec.appendChild(el('p', '* B differs from A by more than ' + (c.threshold * 100) +
+      ' % (and a small absolute floor); better / worse where lower is better.'));
+    c.notes.forEach(function (n) { sec.appendChild(el('p', n, 'note')); });
+    var main = document.getElementById('sections');
+    main.parentNode.insertBefore(sec, main);
+    document.getElementById('decisions').style.display = 'none';
+  }
+
   showMeta();
+  if (data.comparison) showComparison();
   showSections();
-  if (data.sweep) showSweep(data.sweep); else showDecisions();
+  if (data.sweep) showSweep(data.sweep); else if (!data.comparison) showDecisions();
   markRendered();
 })();

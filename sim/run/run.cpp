@@ -20,6 +20,7 @@
 #include "ksim/sim/karpenter/faults.h"
 #include "ksim/sim/kernel/simulator.h"
 #include "ksim/sim/run/hpa_details.h"
+#include "ksim/sim/run/summary_json.h"
 #include "ksim/sim/traffic/traffic.h"
 
 namespace ksim::run {
@@ -501,6 +502,7 @@ std::expected<RunSummary, std::vector<std::string>> run_scenario(const scenario:
     trace->write_meta("arrivals", std::to_string(s.arrivals));
     trace->write_meta("events_fired", std::to_string(s.events_fired));
     trace->write_meta("cost_dollars", std::to_string(s.cost_dollars));
+    trace->write_meta("summary", summary_json(s));
   }
   return s;
 }
