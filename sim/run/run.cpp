@@ -400,8 +400,10 @@ std::expected<RunSummary, std::vector<std::string>> run_scenario(const scenario:
   const double window_seconds = static_cast<double>(options.window.count()) / 1e6;
   const EventHandle requested_sampler = sim.schedule_periodic(options.window, Duration{0}, [&] {
     std::int64_t milli = 0;
-    for (const cluster::NodeId id : cluster.live_nodes()) {
-      milli += cluster.requested(id).cpu_milli;
+    const std::span<const cluster::Node> nodes = cluster.nodes();  // no vector per window
+    for (std::size_t i = 0; i < nodes.size(); ++i) {
+      if (nodes[i].stage == cluster::NodeStage::kGone) continue;
+      milli += cluster.requested(cluster::id_at<cluster::NodeId>(i)).cpu_milli;
     }
     requested_cpu_seconds += static_cast<double>(milli) / 1000 * window_seconds;
   });
