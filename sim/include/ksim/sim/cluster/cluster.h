@@ -328,6 +328,10 @@ class Cluster {
   [[nodiscard]] std::size_t trace_pods_submitted() const { return trace_submitted_; }
   [[nodiscard]] std::size_t trace_pods_succeeded() const { return trace_succeeded_; }
   [[nodiscard]] const EventLog& events() const { return events_; }
+  /// Drops the events logged so far (a consumer that has copied them, such
+  /// as the run's trace recorder, keeps memory flat); later events append
+  /// to an empty log.
+  void clear_events() { events_.clear(); }
 
  private:
   // cluster.cpp: construction, node groups, events
