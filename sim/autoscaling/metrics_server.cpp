@@ -34,6 +34,12 @@ void MetricsServer::scrape() {
   ms::Batch batch;
   for (const cluster::PodId id : live_.refresh(cluster_)) {
     const cluster::Pod& p = cluster_.pod(id);
+    // Only what is read is scraped: the HPA controller, the one reader,
+    // never selects a bare pod or a DaemonSet's pod (hpa_controller.cpp).
+    if (p.owner_kind == cluster::OwnerKind::kNone ||
+        p.owner_kind == cluster::OwnerKind::kDaemonSet) {
+      continue;
+    }
     const bool running = p.stage == cluster::PodStage::kRunning ||
                          p.stage == cluster::PodStage::kReady ||
                          p.stage == cluster::PodStage::kTerminating;

@@ -110,6 +110,7 @@ void Cluster::register_node(NodeId node, sched::Node view) {
   view.pods_requested.emplace(0, 0);
   sched_nodes_.push_back(std::move(view));
   sched_ids_.push_back(node);
+  ++sched_generation_;
 }
 
 void Cluster::unregister_node(NodeId node) {
@@ -117,6 +118,7 @@ void Cluster::unregister_node(NodeId node) {
   if (st.slot == kNoSlot) return;
   const std::size_t slot = st.slot;
   sched_nodes_.erase(sched_nodes_.begin() + static_cast<std::ptrdiff_t>(slot));
+  ++sched_generation_;
   sched_ids_.erase(sched_ids_.begin() + static_cast<std::ptrdiff_t>(slot));
   st.slot = kNoSlot;
   for (std::size_t i = slot; i < sched_ids_.size(); ++i) {
@@ -127,6 +129,7 @@ void Cluster::unregister_node(NodeId node) {
 sched::Node& Cluster::view_of(NodeId node) {
   const std::uint32_t slot = node_state_[index_of(node)].slot;
   KSIM_CHECK(slot != kNoSlot, "cluster: the node is not in the scheduler's view");
+  ++sched_generation_;  // the caller may change the view
   return sched_nodes_[slot];
 }
 
@@ -246,7 +249,12 @@ void Cluster::uncordon(NodeId node) {
 }
 
 std::vector<NodeId> Cluster::live_nodes() const {
+  // One allocation of the right size: with a large, fragmented heap each
+  // growth step of a vector this size costs a malloc_consolidate.
+  std::size_t live = 0;
+  for (const Node& n : nodes_) live += n.stage != NodeStage::kGone ? 1 : 0;
   std::vector<NodeId> out;
+  out.reserve(live);
   for (std::size_t i = 0; i < nodes_.size(); ++i) {
     if (nodes_[i].stage != NodeStage::kGone) out.push_back(id_at<NodeId>(i));
   }

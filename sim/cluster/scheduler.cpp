@@ -70,20 +70,43 @@ void Cluster::schedule_one(PodId pod) {
     schedule_daemon_pod(pod);  // pinned to its node (daemon_set.cpp)
     return;
   }
+  // A failed attempt depends only on the owner's template (the pod's name
+  // enters no filter and no failure message), the scheduler's view and the
+  // start index; a pod of the same owner tried while neither changed (the
+  // pods of one shape retried together after a node event) fails the same
+  // way, with the same message and the same next start index, so the last
+  // failure is replayed instead of filtering every node again.
+  const std::size_t owner = p.owner_kind == OwnerKind::kReplicaSet ? index_of(p.replica_set)
+                            : p.owner_kind == OwnerKind::kStatefulSet
+                                ? index_of(p.stateful_set)
+                                : trace_rows_[static_cast<std::size_t>(p.ordinal)].shape;
+  FailedAttempt& last = last_failure_;
+  if (last.valid && last.generation == sched_generation_ && last.owner_kind == p.owner_kind &&
+      last.owner == owner && last.start == next_start_index_) {
+    next_start_index_ = last.next_start;
+    fail_scheduling(pod, last.message, last.plugins);
+    return;
+  }
   sched::Pod sp = owner_of(p).scheduler_template;
   sp.name = p.name;
+  const std::size_t start = next_start_index_;
   const sched::ScheduleDecision d = sched::schedule_pod(
       sp, sched_nodes_, options_.scheduler, next_start_index_, sched::RejectionDetail::kSummary);
   next_start_index_ = d.next_start_index;
   if (!d.schedulable()) {
     std::uint8_t plugins = 0;
     for (const std::string_view plugin : d.rejecting_plugins) plugins |= plugin_bit(plugin);
-    if (d.reason == sched::DecisionReason::kNoNodes) {
-      // ErrNoNodesAvailable: any node that joins may help.
-      fail_scheduling(pod, d.message, 0xff);
-    } else {
-      fail_scheduling(pod, d.event_message, plugins);
-    }
+    // ErrNoNodesAvailable: any node that joins may help.
+    if (d.reason == sched::DecisionReason::kNoNodes) plugins = 0xff;
+    last = FailedAttempt{sched_generation_,
+                         p.owner_kind,
+                         owner,
+                         start,
+                         next_start_index_,
+                         d.reason == sched::DecisionReason::kNoNodes ? d.message : d.event_message,
+                         plugins,
+                         true};
+    fail_scheduling(pod, last.message, plugins);
     return;
   }
   // selectHost: uniformly among the best totals.

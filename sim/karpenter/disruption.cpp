@@ -181,8 +181,8 @@ void KarpenterController::disruption_pass(std::optional<k::DisruptionMethod> res
   // No Karpenter node, nothing to disrupt or expire: skip building the
   // snapshot (a pass over a cluster of managed nodes only costs nothing).
   bool any = false;
-  for (const cluster::NodeId id : cluster_.live_nodes()) {
-    if (is_karpenter_node(cluster_.node(id))) {
+  for (const cluster::Node& n : cluster_.nodes()) {
+    if (n.stage != cluster::NodeStage::kGone && is_karpenter_node(n)) {
       any = true;
       break;
     }

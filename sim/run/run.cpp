@@ -83,7 +83,10 @@ class Recorder {
       : sim_(sim), cluster_(c), traffic_(t), w_(w), window_(window) {}
 
   void on_window(Time start, std::span<const traffic::EntryRoute> routes) {
-    if (w_ == nullptr) return;
+    if (w_ == nullptr) {
+      drain_events();  // drops them: keeps memory flat without a trace
+      return;
+    }
     const double secs = static_cast<double>(window_.count()) / 1e6;
     if (route_series_.size() != routes.size()) {
       route_series_.clear();
@@ -179,14 +182,18 @@ class Recorder {
   /// The cost meter whose running total is sampled every window.
   void set_cost(const karpenter::CostMeter* cost) { cost_ = cost; }
 
+  // Writes the cluster's new events into the trace and drops them from the
+  // cluster's log: nothing else in a run reads it, and a pod trace's run
+  // logs hundreds of thousands of FailedScheduling events (about 90 MB of
+  // text kept to the end before). Without a trace they are dropped unread.
   void drain_events() {
-    if (w_ == nullptr) return;
-    const auto& log = cluster_.events();
-    for (; drained_ < log.size(); ++drained_) {
-      const cluster::Event& e = log[drained_];
-      w_->event(e.time, cluster::kind_name(e.kind), e.object, cluster::reason_name(e.reason),
-                cluster::is_warning(e.reason) ? "Warning" : "Normal", e.message);
+    if (w_ != nullptr) {
+      for (const cluster::Event& e : cluster_.events()) {
+        w_->event(e.time, cluster::kind_name(e.kind), e.object, cluster::reason_name(e.reason),
+                  cluster::is_warning(e.reason) ? "Warning" : "Normal", e.message);
+      }
     }
+    cluster_.clear_events();
   }
 
   void on_hpa(const autoscaling::HpaSyncRecord& r) {
@@ -238,7 +245,6 @@ class Recorder {
   traffic::Traffic& traffic_;
   trace::TraceWriter* w_;
   Duration window_;
-  std::size_t drained_ = 0;
   std::map<std::string, trace::SeriesId> series_;
   const karpenter::CostMeter* cost_ = nullptr;
   std::vector<std::uint64_t> last_cpu_ns_;                  // by pod index
@@ -403,8 +409,10 @@ std::expected<RunSummary, std::vector<std::string>> run_scenario(const scenario:
   const double window_seconds = static_cast<double>(options.window.count()) / 1e6;
   const EventHandle requested_sampler = sim.schedule_periodic(options.window, Duration{0}, [&] {
     std::int64_t milli = 0;
-    for (const cluster::NodeId id : cluster.live_nodes()) {
-      milli += cluster.requested(id).cpu_milli;
+    const std::span<const cluster::Node> nodes = cluster.nodes();  // no vector per window
+    for (std::size_t i = 0; i < nodes.size(); ++i) {
+      if (nodes[i].stage == cluster::NodeStage::kGone) continue;
+      milli += cluster.requested(cluster::id_at<cluster::NodeId>(i)).cpu_milli;
     }
     requested_cpu_seconds += static_cast<double>(milli) / 1000 * window_seconds;
   });

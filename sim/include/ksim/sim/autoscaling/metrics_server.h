@@ -12,7 +12,11 @@
 //                  housekeeping lag is not modelled (hpa.md 12: not verified)
 //   node jitter    not modelled: every node answers at the scrape instant
 //                  (upstream: a random delay of up to min(8 ms x nodes, 4 s))
-// What is scraped: pods whose containers have all started (phase Running:
+// What is scraped: only pods an HPA may read, i.e. pods of ReplicaSets and
+// StatefulSets (HpaController never selects bare pods or DaemonSet pods;
+// upstream scrapes every pod, but nothing else here reads the store: a pod
+// trace's thousands of bare pods would cost a rate store nobody reads), and
+// of those, pods whose containers have all started (phase Running:
 // stages Running and Ready, and Terminating ones during their grace period,
 // whose containers still run). A container's start time is the pod's
 // `started` (the last container's start). Memory working set: the

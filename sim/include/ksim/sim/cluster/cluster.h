@@ -328,6 +328,10 @@ class Cluster {
   [[nodiscard]] std::size_t trace_pods_submitted() const { return trace_submitted_; }
   [[nodiscard]] std::size_t trace_pods_succeeded() const { return trace_succeeded_; }
   [[nodiscard]] const EventLog& events() const { return events_; }
+  /// Drops the events logged so far (a consumer that has copied them, such
+  /// as the run's trace recorder, keeps memory flat); later events append
+  /// to an empty log.
+  void clear_events() { events_.clear(); }
 
  private:
   // cluster.cpp: construction, node groups, events
@@ -455,6 +459,23 @@ class Cluster {
   /// The scheduler's view: registered nodes not gone, in registration order.
   std::vector<control::scheduler::Node> sched_nodes_;
   std::vector<NodeId> sched_ids_;  // parallel to sched_nodes_
+  /// Bumped on every change to sched_nodes_ (view_of, register, unregister):
+  /// a scheduling attempt is a function of the pod's template, this view and
+  /// the start index only.
+  std::uint64_t sched_generation_ = 0;
+  /// The last failed attempt, replayed for the next pod of the same owner
+  /// while the view and the start index are unchanged (scheduler.cpp).
+  struct FailedAttempt {
+    std::uint64_t generation = 0;
+    OwnerKind owner_kind = OwnerKind::kNone;
+    std::size_t owner = 0;
+    std::size_t start = 0;       // next_start_index_ before the attempt
+    std::size_t next_start = 0;  // and after it
+    std::string message;
+    std::uint8_t plugins = 0;
+    bool valid = false;
+  };
+  FailedAttempt last_failure_;
   /// Per node, what only the Cluster needs.
   struct NodeState {
     std::uint32_t slot = UINT32_MAX;  // index in sched_nodes_, UINT32_MAX when not there
