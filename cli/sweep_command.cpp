@@ -25,6 +25,7 @@
 #include "ksim/sweep/runner.h"
 #include "ksim/sweep/sweep_file.h"
 #include "ksim/sweep/table.h"
+#include "scratch_dir.h"
 
 namespace ksim::cli {
 namespace {
@@ -57,26 +58,6 @@ Duration positive_duration(const std::string& flag, const std::string& text) {
   if (d->count() <= 0) throw UsageError("--" + flag + ": must be positive, got '" + text + "'");
   return *d;
 }
-
-// A private folder for the points' traces when they are not kept.
-class ScratchDir {
- public:
-  ScratchDir() {
-    std::string pattern = (fs::temp_directory_path() / "ksim-sweep-XXXXXX").string();
-    if (::mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("cannot make a temp folder");
-    path_ = pattern;
-  }
-  ~ScratchDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  ScratchDir(const ScratchDir&) = delete;
-  ScratchDir& operator=(const ScratchDir&) = delete;
-  [[nodiscard]] const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
-};
 
 sweep::Grid parse_grid(const std::vector<std::string>& sets) {
   std::vector<sweep::Parameter> params;
@@ -210,7 +191,7 @@ ExitCode run_sweep(const SweepFlags& f) {
     options.trace_dir = f.keep_traces;
     options.keep_traces = true;
   } else {
-    scratch.emplace();
+    scratch.emplace("ksim-sweep");
     options.trace_dir = scratch->path();
   }
   const bool bar = f.progress == "always" || (f.progress == "auto" && !f.quiet && isatty(2) != 0);

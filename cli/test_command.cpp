@@ -19,6 +19,7 @@
 #include "ksim/sim/run/run.h"
 #include "ksim/sim/trace/trace_reader.h"
 #include "ksim/sim/trace/trace_writer.h"
+#include "scratch_dir.h"
 
 namespace ksim::cli {
 namespace {
@@ -72,26 +73,6 @@ std::vector<fs::path> scenario_files(const std::vector<std::string>& paths) {
   }
   return out;
 }
-
-// A private folder for the traces when they are not kept.
-class ScratchDir {
- public:
-  ScratchDir() {
-    std::string pattern = (fs::temp_directory_path() / "ksim-test-XXXXXX").string();
-    if (::mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("cannot make a temp folder");
-    path_ = pattern;
-  }
-  ~ScratchDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  ScratchDir(const ScratchDir&) = delete;
-  ScratchDir& operator=(const ScratchDir&) = delete;
-  [[nodiscard]] const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
-};
 
 ScenarioOutcome test_one(const fs::path& file, const TestFlags& f, const fs::path& trace_dir) {
   ScenarioOutcome out;
@@ -237,7 +218,7 @@ ExitCode run_tests(const TestFlags& f) {
     if (ec) throw UsageError("--keep-traces " + f.keep_traces + ": " + ec.message());
     trace_dir = f.keep_traces;
   } else {
-    scratch.emplace();
+    scratch.emplace("ksim-test");
     trace_dir = scratch->path();
   }
   std::vector<ScenarioOutcome> outcomes;

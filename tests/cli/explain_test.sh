@@ -6,16 +6,9 @@
 set -uo pipefail
 ksim=$1
 scenarios=$2
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-fail=0
-check() {  # check DESCRIPTION COMMAND...
-  local what=$1
-  shift
-  if "$@"; then echo "ok: $what"; else echo "FAIL: $what"; fail=1; fi
-}
 # shellcheck source=expect.sh
 source "$(dirname "$0")/expect.sh"
+cli_test_scratch  # $tmp, removed at exit
 
 expect 0 'tolerance'                      explain --help
 expect 2 'trace is required'              explain

@@ -6,20 +6,13 @@
 set -uo pipefail
 ksim=$1
 scenarios=$2
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-fail=0
-check() {  # check DESCRIPTION COMMAND...
-  local what=$1
-  shift
-  if "$@"; then echo "ok: $what"; else echo "FAIL: $what"; fail=1; fi
-}
 same() {  # same DESCRIPTION A B
   if [[ "$2" == "$3" && -n "$2" ]]; then echo "ok: $1 ($2)"; else
     echo "FAIL: $1: '$2' != '$3'"; fail=1; fi
 }
 # shellcheck source=expect.sh
 source "$(dirname "$0")/expect.sh"
+cli_test_scratch  # $tmp, removed at exit
 api="$scenarios/api-backend.yaml"
 
 expect 0 'Pareto front'                       sweep --help

@@ -15,14 +15,9 @@ if [[ -z $browser ]]; then
   echo "SKIP: no chromium installed"
   exit 77
 fi
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-fail=0
-check() {  # check DESCRIPTION COMMAND...
-  local what=$1
-  shift
-  if "$@"; then echo "ok: $what"; else echo "FAIL: $what"; fail=1; fi
-}
+# shellcheck source=../cli/expect.sh
+source "$(dirname "$0")/../cli/expect.sh"
+cli_test_scratch  # $tmp, removed at exit
 
 "$ksim" run "$scenarios/karpenter-burst.yaml" -o "$tmp/k.db" -q || exit 1
 "$ksim" run "$scenarios/karpenter-burst.yaml" --node-autoscaler cluster-autoscaler \
