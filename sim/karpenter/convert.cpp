@@ -184,6 +184,15 @@ std::vector<k::InstanceType> instance_types(const scenario::InstanceCatalog& c,
   return out;
 }
 
+k::Resources pod_requests(const cluster::Cluster& c, cluster::PodId id) {
+  k::Resources sum{0, 0, 1};
+  for (const sched::ContainerRequests& r : c.pod_owner(id).scheduler_template.containers) {
+    sum.cpu_milli += r.cpu_milli.value_or(0);
+    sum.memory_bytes += r.memory_bytes.value_or(0);
+  }
+  return sum;
+}
+
 k::PodView pod_view(const cluster::Cluster& c, cluster::PodId id) {
   const cluster::Pod& p = c.pod(id);
   const sched::Pod& tpl = c.pod_owner(id).scheduler_template;
@@ -192,10 +201,9 @@ k::PodView pod_view(const cluster::Cluster& c, cluster::PodId id) {
   v.name = p.name;
   v.uid = v.key();
   v.creation_us = to_us(p.created);
-  for (const sched::ContainerRequests& r : tpl.containers) {
-    v.cpu_milli += r.cpu_milli.value_or(0);
-    v.memory_bytes += r.memory_bytes.value_or(0);
-  }
+  const k::Resources r = pod_requests(c, id);
+  v.cpu_milli = r.cpu_milli;
+  v.memory_bytes = r.memory_bytes;
   v.node_selector = k::Labels(tpl.node_selector.begin(), tpl.node_selector.end());
   v.required_terms = required_terms(tpl);
   v.tolerations = tpl.tolerations;

@@ -85,77 +85,6 @@ std::optional<cluster::NodeId> KarpenterController::live_node_named(const std::s
   return std::nullopt;
 }
 
-k::DisruptionInput KarpenterController::disruption_input() {
-  const Time now = sim_.now();
-  k::DisruptionInput in;
-  in.now_us = to_us(now);
-  in.node_pools = pools_;
-  in.instance_types = types_;
-  in.unavailable = unavailable_offerings();
-  in.options = options_.disruption_options;
-  for (const cluster::PodId id : provisionable_pods(cluster_)) {
-    in.pending_pods.push_back(pod_view(cluster_, id));
-  }
-  in.daemonsets = daemonset_views(cluster_);
-  for (const cluster::NodeId id : cluster_.live_nodes()) {
-    const cluster::Node& n = cluster_.node(id);
-    if (n.stage != cluster::NodeStage::kReady) {
-      if (is_karpenter_node(n) && !n.draining)
-        in.in_flight.push_back(in_flight_claim(cluster_, id));
-      continue;
-    }
-    k::ExistingNode e = existing_node(cluster_, id);
-    NodeTrack& t = track(id);
-    std::set<cluster::PodId> seen;
-    for (const cluster::PodId pid : cluster_.node_pods(id)) {
-      const cluster::Pod& p = cluster_.pod(pid);
-      seen.insert(pid);
-      const bool daemon = p.owner_kind == cluster::OwnerKind::kDaemonSet;
-      if (!daemon && !t.seen.contains(pid)) t.last_pod_event = now;  // bound since the last pass
-      if (!p.active()) {
-        if (daemon) continue;
-        // Terminating: its deletionTimestamp is a pod event.
-        if (!t.last_pod_event || *t.last_pod_event < p.deleted) t.last_pod_event = p.deleted;
-        continue;
-      }
-      k::PodView v = pod_view(cluster_, pid);
-      const cluster::PodOwner& owner = cluster_.pod_owner(pid);
-      if (p.owner_kind != cluster::OwnerKind::kNone) {
-        v.owner = (p.owner_kind == cluster::OwnerKind::kReplicaSet  ? "ReplicaSet/"
-                   : p.owner_kind == cluster::OwnerKind::kDaemonSet ? "DaemonSet/"
-                                                                    : "StatefulSet/") +
-                  owner.name;
-      }
-      // karpenter.sh/do-not-disrupt: "true" (the duration form is not modelled).
-      const auto dnd = owner.pod_annotations.find("karpenter.sh/do-not-disrupt");
-      v.do_not_disrupt = dnd != owner.pod_annotations.end() && dnd->second == "true";
-      v.pdb_blocked = owner.pdbs.size() > 1 ||
-                      (owner.pdbs.size() == 1 && cluster_.disruptions_allowed(owner.pdbs[0]) <= 0);
-      e.pods.push_back(std::move(v));
-    }
-    // A pod that left the node since the last pass without being seen
-    // terminating (a bare pod that completed: it went terminal) is a pod
-    // event at the time it went.
-    for (const cluster::PodId pid : t.seen) {
-      const cluster::Pod& p = cluster_.pod(pid);
-      if (seen.contains(pid) || p.phase != cluster::PodPhase::kSucceeded) continue;
-      if (!t.last_pod_event || *t.last_pod_event < p.deleted) t.last_pod_event = p.deleted;
-    }
-    t.seen = std::move(seen);
-    if (t.last_pod_event) e.last_pod_event_us = to_us(*t.last_pod_event);
-    if (e.nodepool) {
-      if (const k::NodePool* p = pool_named(*e.nodepool)) e.expire_after = p->expire_after;
-    }
-    for (const Execution& x : executions_) {
-      if (std::find(x.candidates.begin(), x.candidates.end(), id) != x.candidates.end()) {
-        e.marked_for_deletion = true;
-      }
-    }
-    in.nodes.push_back(std::move(e));
-  }
-  return in;
-}
-
 void KarpenterController::record(DisruptionStage stage, const k::DisruptionCommand& cmd,
                                  std::vector<std::string> replacements, std::string reason) {
   if (!options_.on_disruption) return;
@@ -191,7 +120,7 @@ void KarpenterController::disruption_pass(std::optional<k::DisruptionMethod> res
     ++passes_;
     return;
   }
-  k::DisruptionInput in = disruption_input();
+  k::DisruptionInput& in = refresh_disruption_input();
   if (!resume_after) expire(in);
   in.resume_after = resume_after;
   ++passes_;
@@ -235,7 +164,7 @@ void KarpenterController::validate_pending() {
   validation_ = {};
   k::DisruptionCommand cmd = std::move(*pending_);
   pending_.reset();
-  const k::ValidationResult v = k::validate(cmd, disruption_input());
+  const k::ValidationResult v = k::validate(cmd, refresh_disruption_input());
   if (v.outcome == k::ValidationOutcome::kValid) {
     execute(cmd);
     return;

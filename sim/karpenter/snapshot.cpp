@@ -16,7 +16,7 @@ k::Resources daemon_requested(const cluster::Cluster& c, cluster::NodeId id) {
   k::Resources sum;
   for (const cluster::PodId pod : c.node_pods(id)) {
     if (c.pod(pod).owner_kind != cluster::OwnerKind::kDaemonSet) continue;
-    sum += pod_view(c, pod).requests();
+    sum += pod_requests(c, pod);
   }
   return sum;
 }
@@ -65,14 +65,20 @@ k::ExistingNode existing_node(const cluster::Cluster& c, cluster::NodeId id) {
   for (const scenario::Taint& t : n.taints) out.taints.push_back(to_control(t));
   out.capacity = to_control(n.capacity);
   out.allocatable = to_control(n.allocatable);
+  out.created_us = to_us(n.launched);
+  refresh_existing_node(c, id, out);
+  return out;
+}
+
+void refresh_existing_node(const cluster::Cluster& c, cluster::NodeId id, k::ExistingNode& out) {
+  const cluster::Node& n = c.node(id);
   out.requested = to_control(c.requested(id));
   out.daemon_requested = daemon_requested(c, id);
   out.initialized = n.stage == cluster::NodeStage::kReady;
   out.ready = n.ready;
-  out.created_us = to_us(n.launched);
+  out.initialized_us.reset();
   if (n.stage == cluster::NodeStage::kReady) out.initialized_us = to_us(n.ready_since);
   out.marked_for_deletion = n.draining || n.unschedulable;
-  return out;
 }
 
 k::InFlightNodeClaim in_flight_claim(const cluster::Cluster& c, cluster::NodeId id) {

@@ -117,6 +117,79 @@ TEST(KarpenterDisruption, NodeWithOnlyADaemonPodIsEmpty) {
   EXPECT_EQ(r.cluster.live_nodes().size(), 4u);
 }
 
+// The controller keeps its DisruptionInput from pass to pass and refreshes
+// what changed; at every checkpoint of a burst, a scale-down (pods
+// terminating, a PDB verdict changing both ways) and an emptiness deletion it must equal
+// the input a controller builds from nothing, but for lastPodEventTime,
+// which only a controller that watched the pods come knows.
+void expect_same_node(const k::ExistingNode& kept, const k::ExistingNode& fresh) {
+  SCOPED_TRACE(fresh.name);
+  EXPECT_EQ(kept.name, fresh.name);
+  EXPECT_EQ(kept.nodepool, fresh.nodepool);
+  EXPECT_EQ(kept.labels, fresh.labels);
+  EXPECT_EQ(kept.taints.size(), fresh.taints.size());
+  EXPECT_EQ(kept.capacity, fresh.capacity);
+  EXPECT_EQ(kept.allocatable, fresh.allocatable);
+  EXPECT_EQ(kept.requested, fresh.requested);
+  EXPECT_EQ(kept.daemon_requested, fresh.daemon_requested);
+  EXPECT_EQ(kept.initialized, fresh.initialized);
+  EXPECT_EQ(kept.initialized_us, fresh.initialized_us);
+  EXPECT_EQ(kept.created_us, fresh.created_us);
+  EXPECT_EQ(kept.ready, fresh.ready);
+  EXPECT_EQ(kept.marked_for_deletion, fresh.marked_for_deletion);
+  EXPECT_EQ(kept.expire_after, fresh.expire_after);
+  ASSERT_EQ(kept.pods.size(), fresh.pods.size());
+  for (std::size_t i = 0; i < kept.pods.size(); ++i) {
+    const k::PodView& a = kept.pods[i];
+    const k::PodView& b = fresh.pods[i];
+    EXPECT_EQ(a.key(), b.key());
+    EXPECT_EQ(a.requests(), b.requests());
+    EXPECT_EQ(a.owner, b.owner);
+    EXPECT_EQ(a.daemonset, b.daemonset);
+    EXPECT_EQ(a.do_not_disrupt, b.do_not_disrupt);
+    EXPECT_EQ(a.pdb_blocked, b.pdb_blocked) << a.key();
+  }
+}
+
+TEST(KarpenterDisruption, KeptInputEqualsAFreshOne) {
+  Rig r(cluster::testing::platform2());
+  const auto product = cluster::testing::deployment(r.cluster, "product-service");
+  r.sim.schedule_at(kTimeZero + 5s, [&] { r.cluster.set_replicas(product, 80); });
+  r.sim.schedule_at(kTimeZero + 200s, [&] { r.cluster.set_replicas(product, 3); });
+  // order-service down to 1 pod: its PDB (minAvailable 1) then allows no
+  // eviction, and back to 2.
+  const auto order = cluster::testing::deployment(r.cluster, "order-service");
+  r.sim.schedule_at(kTimeZero + 250s, [&] { r.cluster.set_replicas(order, 1); });
+  r.sim.schedule_at(kTimeZero + 350s, [&] { r.cluster.set_replicas(order, 2); });
+  std::size_t pdb_blocked_seen = 0;
+  std::size_t terminating_seen = 0;
+  for (Time t = kTimeZero + 7s; t < kTimeZero + 500s; t += 7s) {
+    r.sim.run_until(t);
+    const k::DisruptionInput kept = r.karpenter.disruption_input();
+    KarpenterOptions quiet;
+    quiet.disruption = false;
+    KarpenterController fresh_controller(r.sim, r.cluster, r.scenario, quiet);
+    const k::DisruptionInput fresh = fresh_controller.disruption_input();
+    ASSERT_EQ(kept.nodes.size(), fresh.nodes.size()) << to_us(t);
+    for (std::size_t i = 0; i < kept.nodes.size(); ++i) {
+      expect_same_node(kept.nodes[i], fresh.nodes[i]);
+      for (const k::PodView& p : kept.nodes[i].pods) pdb_blocked_seen += p.pdb_blocked ? 1 : 0;
+    }
+    for (const cluster::NodeId n : r.cluster.live_nodes()) {
+      for (const cluster::PodId p : r.cluster.node_pods(n)) {
+        terminating_seen += r.cluster.pod(p).active() ? 0 : 1;
+      }
+    }
+    ASSERT_EQ(kept.pending_pods.size(), fresh.pending_pods.size());
+    ASSERT_EQ(kept.in_flight.size(), fresh.in_flight.size());
+  }
+  // The run went through what the cache must follow.
+  EXPECT_GT(pdb_blocked_seen, 0u);
+  EXPECT_GT(terminating_seen, 0u);
+  EXPECT_GE(r.launches.size(), 1u);
+  EXPECT_FALSE(r.records.empty());
+}
+
 // A burst of 126 pending pods launches one c6g.4xlarge; when product-service
 // drops to 85 replicas 16 pods are left on it, which a t4g.medium holds:
 // single-node consolidation replaces it ($0.6160/h -> $0.0416/h), the old

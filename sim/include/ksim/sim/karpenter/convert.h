@@ -35,6 +35,9 @@ std::vector<control::karpenter::InstanceType> instance_types(const scenario::Ins
 /// tie-break are "namespace/name" and the creation time; daemonset for a
 /// DaemonSet's pod.
 control::karpenter::PodView pod_view(const cluster::Cluster& c, cluster::PodId pod);
+/// The pod's requests summed over its containers (unset = 0), pods = 1:
+/// pod_view(c, pod).requests() without building the view.
+control::karpenter::Resources pod_requests(const cluster::Cluster& c, cluster::PodId pod);
 
 /// The pod's required node-affinity terms in Karpenter's types (empty: none).
 std::vector<std::vector<control::karpenter::Requirement>> required_terms(

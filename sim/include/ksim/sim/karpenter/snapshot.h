@@ -18,6 +18,14 @@ namespace ksim::karpenter {
 /// pods on it). Pods are not filled (disruption does that).
 control::karpenter::ExistingNode existing_node(const cluster::Cluster& c, cluster::NodeId node);
 
+/// Sets what changes over a node's life in an ExistingNode that
+/// existing_node built for the same node: requested, daemon_requested,
+/// initialized, ready, initialized_us and marked_for_deletion. (Its name,
+/// labels, taints, capacity, allocatable and creation time are the node's
+/// for its life.)
+void refresh_existing_node(const cluster::Cluster& c, cluster::NodeId node,
+                           control::karpenter::ExistingNode& out);
+
 /// A Karpenter node launched or registered but not yet Ready, as an
 /// in-flight NodeClaim (its requested: what the scheduler placed on it but
 /// DaemonSet pods, which the DaemonSet overhead of the claim counts).
