@@ -6,6 +6,7 @@
 
 #include <filesystem>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -99,6 +100,23 @@ void resolve_node_pools(const Field& f, std::vector<NodeGroup>& groups,
 std::string resolve_region(const Field& root, const std::vector<NodeGroup>& groups);
 // service_reader.cpp
 std::vector<ServiceBehavior> read_services(const Field& f, const Context& ctx);
+/// One `routes[]` entry of behaviour `b` (its tables and namespace already
+/// read). With `profile` (the service's calibrated routes), `cpu` and
+/// `responseBytes` default to the profile's route of the same method and path.
+Route read_route(const Field& f, const ServiceBehavior& b, const Context& ctx,
+                 const std::vector<Route>* profile);
+/// (method, path) of the routes read so far.
+using RouteKeys = std::set<std::pair<std::string, std::string>>;
+/// Each entry of the list `list` by read_route, a second route of a method
+/// and path in `seen` reported as a duplicate.
+std::vector<Route> read_routes(const Field& list, const ServiceBehavior& b, const Context& ctx,
+                               const std::vector<Route>* profile, RouteKeys& seen);
+
+// profile_reader.cpp
+/// The routes of a calibrated profile file (`services[].profile`), its
+/// errors appended to ctx.other_files, located in that file.
+std::vector<Route> read_profile(const std::filesystem::path& file, ServiceBehavior& b,
+                                const Context& ctx);
 // load_reader.cpp
 Load read_load(const Field& f, const Context& ctx);
 // replay_csv.cpp: fills replay.timestamps or replay.rates from replay.csv;

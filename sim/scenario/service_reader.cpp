@@ -105,7 +105,19 @@ DynamoTable read_table(const Field& f) {
   return t;
 }
 
-Route read_route(const Field& f, const ServiceBehavior& b, const Context& ctx) {
+// The profile's route of the same method and path, if any.
+const Route* profile_route(const std::vector<Route>* profile, const Route& r) {
+  if (profile == nullptr) return nullptr;
+  for (const Route& p : *profile) {
+    if (p.method == r.method && p.path == r.path) return &p;
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+Route read_route(const Field& f, const ServiceBehavior& b, const Context& ctx,
+                 const std::vector<Route>* profile) {
   Route r;
   r.line = f.line();
   if (!f.expect_map()) return r;
@@ -113,8 +125,19 @@ Route read_route(const Field& f, const ServiceBehavior& b, const Context& ctx) {
   if (auto m = f.get("method")) r.method = read_method(*m, true).value_or("");  // "": no dup check
   if (auto p = f.require("path"))
     if (auto v = read_path(*p, true)) r.path = *v;
-  if (auto c = f.require("cpu"))
+  // With a profile, cpu and responseBytes default to its route's.
+  const Route* calibrated = profile_route(profile, r);
+  if (calibrated != nullptr) {
+    r.cpu_ms = calibrated->cpu_ms;
+    r.response_bytes = calibrated->response_bytes;
+  }
+  if (auto c = f.get("cpu")) {
     if (auto d = read_distribution(*c, Unit::kMilliseconds)) r.cpu_ms = *d;
+  } else if (calibrated == nullptr) {
+    f.fail_child("cpu", profile == nullptr ? "required field missing"
+                                           : "required field missing (the profile has no " +
+                                                 r.method + " " + r.path + " route)");
+  }
   if (auto s = f.get("responseBytes"))
     if (auto d = read_distribution(*s, Unit::kBytes)) r.response_bytes = *d;
   read_list(f, "calls", r.calls, [&](const Field& c) { return read_call(c, b.namespace_, ctx); });
@@ -123,6 +146,22 @@ Route read_route(const Field& f, const ServiceBehavior& b, const Context& ctx) {
             [&b](const Field& t) { return read_table_call(t, b.tables); });
   return r;
 }
+
+std::vector<Route> read_routes(const Field& list, const ServiceBehavior& b, const Context& ctx,
+                               const std::vector<Route>* profile, RouteKeys& seen) {
+  std::vector<Route> out;
+  for (const Field& r : list.items()) {
+    out.push_back(read_route(r, b, ctx, profile));
+    const Route& route = out.back();
+    if (!route.method.empty() && !route.path.empty() &&
+        !seen.insert({route.method, route.path}).second) {
+      r.fail("duplicate route " + route.method + " " + route.path);
+    }
+  }
+  return out;
+}
+
+namespace {
 
 // Which workload or image: exactly one of deployment, statefulSet, image.
 void read_target(const Field& f, ServiceBehavior& b, const Context& ctx) {
@@ -168,27 +207,31 @@ ServiceBehavior read_service(const Field& f, const Context& ctx) {
   check_known_keys(f, {"deployment", "statefulSet", "image", "namespace", "profile", "tables",
                        "routes", "produceCpu"});
   read_target(f, b, ctx);
-  if (auto p = f.get("profile"))
-    if (auto path = read_file_path(*p, ctx.base_dir)) b.profile = *path;
   read_list(f, "tables", b.tables, read_table);
+  std::vector<Route> calibrated;
+  if (auto p = f.get("profile")) {
+    if (auto path = read_file_path(*p, ctx.base_dir)) {
+      b.profile = *path;
+      calibrated = read_profile(*path, b, ctx);
+    }
+  }
   if (auto p = f.get("produceCpu"))
     if (auto d = read_distribution(*p, Unit::kMilliseconds)) b.produce_cpu_ms = *d;
   auto routes = f.get("routes");
   if (!routes && !f.get("profile") && !b.produce_cpu_ms) {
     f.fail_child("routes", "required field missing (or profile, or produceCpu)");
   }
-  if (!routes) return b;
-  if (routes->node().IsSequence() && routes->node().size() == 0 && !f.get("profile")) {
+  if (routes && routes->node().IsSequence() && routes->node().size() == 0 && !f.get("profile")) {
     routes->fail("at least one route (or a profile)");
   }
-  std::set<std::pair<std::string, std::string>> seen;
-  for (const Field& r : routes->items()) {
-    b.routes.push_back(read_route(r, b, ctx));
-    const Route& route = b.routes.back();
-    if (!route.method.empty() && !route.path.empty() &&
-        !seen.insert({route.method, route.path}).second) {
-      r.fail("duplicate route " + route.method + " " + route.path);
-    }
+  RouteKeys seen;
+  if (routes) {
+    b.routes = read_routes(*routes, b, ctx, f.get("profile") ? &calibrated : nullptr, seen);
+  }
+  // The profile's other routes follow the scenario's (a request takes the
+  // first route that matches, so the scenario's own come first).
+  for (Route& r : calibrated) {
+    if (seen.insert({r.method, r.path}).second) b.routes.push_back(std::move(r));
   }
   return b;
 }

@@ -40,7 +40,7 @@ TEST(ServiceReader, EverythingWritten) {
   const Scenario s = parse_ok(R"(services:
   - deployment: web
     namespace: shop
-    profile: replay/rates.csv
+    profile: profiles/web.yaml
     tables:
       - name: t
         latency: {dist: lognormal, mean: 4ms, sd: 2ms}
@@ -62,7 +62,7 @@ TEST(ServiceReader, EverythingWritten) {
 )");
   ASSERT_EQ(s.services.size(), 3u);
   const ServiceBehavior& b = s.services[0];
-  EXPECT_EQ(b.profile, testing::data_dir() / "replay/rates.csv");
+  EXPECT_EQ(b.profile, testing::data_dir() / "profiles/web.yaml");
   ASSERT_EQ(b.tables.size(), 1u);
   EXPECT_EQ(b.tables[0].name, "t");
   EXPECT_EQ(b.tables[0].latency_ms.kind(), DistributionKind::kLogNormal);
@@ -116,9 +116,72 @@ TEST(ServiceReader, KafkaBrokerAndAcknowledgedProduces) {
             "x.yaml:6: services[1].routes[0].kafka[0].ack: expected a boolean, got string 'maybe'");
 }
 
-TEST(ServiceReader, AProfileReplacesRoutes) {
-  const Scenario s = parse_ok("services: [{image: example.com/web, profile: replay/rates.csv}]\n");
-  EXPECT_TRUE(s.services[0].routes.empty());
+TEST(ServiceReader, AProfileGivesTheRoutes) {
+  const Scenario s = parse_ok("services: [{image: example.com/web, profile: profiles/web.yaml}]\n");
+  const std::vector<Route>& routes = s.services[0].routes;
+  ASSERT_EQ(routes.size(), 3u);
+  EXPECT_EQ(routes[0].method, "GET");
+  EXPECT_EQ(routes[0].path, "/items/{id}");
+  EXPECT_EQ(routes[0].cpu_ms.kind(), DistributionKind::kLogNormal);
+  EXPECT_DOUBLE_EQ(routes[0].cpu_ms.mean(), 0.4);
+  EXPECT_EQ(routes[0].response_bytes, Distribution::constant(300));
+  EXPECT_EQ(routes[0].line, 7);  // in the profile
+  EXPECT_EQ(routes[1].calls.size(), 1u);
+  EXPECT_EQ(routes[2].cpu_ms, Distribution::constant(0.05));
+}
+
+// The scenario's routes come first; one of the profile's method and path
+// takes its cpu and responseBytes unless it gives its own, and keeps its
+// calls; the profile's other routes follow.
+TEST(ServiceReader, ScenarioRoutesMergeWithTheProfile) {
+  const Scenario s = parse_ok(R"(services:
+  - deployment: web
+    profile: profiles/web.yaml
+    routes:
+      - {method: POST, path: /items, kafka: [{topic: items, bytes: 100}]}
+      - {path: /health, cpu: 1ms}
+      - {path: /other, cpu: 2ms, responseBytes: 10}
+)");
+  const std::vector<Route>& routes = s.services[0].routes;
+  ASSERT_EQ(routes.size(), 4u);
+  EXPECT_EQ(routes[0].path, "/items");
+  EXPECT_DOUBLE_EQ(routes[0].cpu_ms.mean(), 1.5);  // the profile's
+  EXPECT_EQ(routes[0].response_bytes, Distribution::constant(120));
+  EXPECT_EQ(routes[0].kafka.size(), 1u);
+  EXPECT_TRUE(routes[0].calls.empty());  // the scenario's route, not the profile's calls
+  EXPECT_EQ(routes[0].line, 5);
+  EXPECT_EQ(routes[1].cpu_ms, Distribution::constant(1));          // its own
+  EXPECT_EQ(routes[1].response_bytes, Distribution::constant(0));  // the profile gave none
+  EXPECT_EQ(routes[2].path, "/other");
+  EXPECT_EQ(routes[3].path, "/items/{id}");  // the profile's rest
+}
+
+TEST(ServiceReader, ProfileErrors) {
+  const auto errors = errors_of(R"(services:
+  - deployment: web
+    profile: profiles/web.yaml
+    routes: [{path: /nope}]
+  - image: example.com/web
+    profile: profiles/broken.yaml
+  - statefulSet: kafka
+    profile: profiles/missing.yaml
+)");
+  const std::string broken = (testing::data_dir() / "profiles/broken.yaml").string();
+  ASSERT_EQ(errors.size(), 6u);
+  EXPECT_EQ(errors[0],
+            "x.yaml:4: services[0].routes[0].cpu: required field missing (the profile has no GET "
+            "/nope route)");
+  EXPECT_EQ(errors[1], "x.yaml:8: services[2].profile: no such file or folder: '" +
+                           (testing::data_dir() / "profiles/missing.yaml").string() + "'");
+  // The profile's own errors, located in it (a missing field at its map's line).
+  EXPECT_EQ(errors[2], broken + ":3: routes[0].cpu: required field missing");
+  EXPECT_EQ(errors[3], broken + ":5: routes[1]: duplicate route GET /items/{id}");
+  EXPECT_EQ(errors[4], broken +
+                           ":8: routes[1].latency: unknown field (known: method, path, cpu, "
+                           "responseBytes, calls, kafka, dynamodb)");
+  EXPECT_EQ(errors[5], broken +
+                           ":9: routes[2].calls[0].service: no Service 'nowhere' in the "
+                           "manifests");
 }
 
 TEST(ServiceReader, NamesAreCheckedAgainstTheManifests) {
