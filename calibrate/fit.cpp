@@ -53,15 +53,14 @@ std::expected<RouteFit, std::string> fit_route(const std::vector<RateSample>& sa
 }
 
 std::string format_ms(double ms) {
-  // %.4g never falls into exponent form for values in [1, 1000).
+  // Scenarios keep durations in whole microseconds, so finer digits would
+  // only pretend; %.4g never falls into exponent form in [1, 1000).
   char text[40];
   const double us = ms * 1000.0;
-  if (!(us >= 0.001)) {
+  if (!(us >= 0.5)) {
     std::snprintf(text, sizeof text, "0us");
-  } else if (us < 1.0) {
-    std::snprintf(text, sizeof text, "%.3fus", us);
-  } else if (us < 999.95) {
-    std::snprintf(text, sizeof text, "%.4gus", us);
+  } else if (us < 999.5) {
+    std::snprintf(text, sizeof text, "%.0fus", us);
   } else if (ms < 999.95) {
     std::snprintf(text, sizeof text, "%.4gms", ms);
   } else {

@@ -49,8 +49,8 @@ struct RouteFit {
 std::expected<RouteFit, std::string> fit_route(const std::vector<RateSample>& samples,
                                                double idle_cpu_per_second);
 
-/// "213.4us" / "2.25ms": a duration the scenario reader takes, 4 significant
-/// digits at most (microseconds below 1 ms).
+/// "213us" / "2.25ms": a duration the scenario reader takes, in whole
+/// microseconds below 1 ms (a scenario's resolution), else 4 significant digits.
 std::string format_ms(double ms);
 
 }  // namespace ksim::calibrate
