@@ -17,6 +17,7 @@
 #include <thread>
 #include <vector>
 
+#include "atomic_file.h"
 #include "command.h"
 #include "ksim/sim/scenario/scenario.h"
 #include "ksim/sweep/apply.h"
@@ -82,18 +83,6 @@ std::string job_name_for(const std::string& scenario) {
   return name;
 }
 
-void write_text(const fs::path& path, const std::string& text) {
-  const fs::path partial = path.string() + ".partial-" + std::to_string(::getpid());
-  {
-    std::ofstream out(partial);
-    out << text;
-    if (!out) throw std::runtime_error("cannot write " + partial.string());
-  }
-  std::error_code ec;
-  fs::rename(partial, path, ec);
-  if (ec) throw std::runtime_error("cannot write " + path.string() + ": " + ec.message());
-}
-
 ExitCode emit_job(const SweepFlags& f, const scenario::Scenario& s, const sweep::Grid& grid) {
   if (f.image.empty())
     throw UsageError("--emit-job needs --image (an image with ksim on its PATH)");
@@ -120,7 +109,7 @@ ExitCode emit_job(const SweepFlags& f, const scenario::Scenario& s, const sweep:
   spec.workdir = f.workdir;
   spec.duration = f.duration;
   const std::string out = f.out.empty() ? s.name + "-sweep-job.yaml" : f.out;
-  write_text(out, sweep::emit_job(spec));
+  write_file_atomically(out, sweep::emit_job(spec));
   if (!f.quiet) {
     std::cout << fmt::format(
         "{}: Job {} with {} completions (parallelism {}); results in {}/results/point-<i>.db on "
