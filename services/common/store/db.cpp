@@ -7,6 +7,8 @@
 #include <unordered_map>
 #include <utility>
 
+#include "write_gate.h"
+
 namespace ksim::services::store {
 
 namespace {
@@ -33,6 +35,8 @@ Error sqlite_error(sqlite3* db, int code, std::string_view what) {
 }  // namespace
 
 struct Db::Cache {
+  std::shared_ptr<detail::WriteGate> gate;  // null for ":memory:"
+  std::chrono::milliseconds busy_timeout{0};
   std::unordered_map<std::string, CachedStatement, TextHash, std::equal_to<>> by_sql;
   // Reverse index so release() finds the entry of a leased statement.
   std::unordered_map<sqlite3_stmt*, CachedStatement*> by_stmt;
@@ -150,7 +154,10 @@ Result<Db> Db::open(const std::filesystem::path& path, const DbOptions& options)
     return std::unexpected(std::move(failure));
   }
   sqlite3_extended_result_codes(handle, 1);
-  Db db(handle, std::make_unique<Cache>());
+  auto cache = std::make_unique<Cache>();
+  cache->busy_timeout = options.busy_timeout;
+  if (path != ":memory:") cache->gate = detail::WriteGate::for_file(path);
+  Db db(handle, std::move(cache));
   sqlite3_busy_timeout(handle, static_cast<int>(options.busy_timeout.count()));
   auto mode = db.query_text("PRAGMA journal_mode=WAL");
   if (!mode) return std::unexpected(mode.error());
@@ -203,11 +210,24 @@ void Db::release(sqlite3_stmt* stmt) {
 }
 
 Result<Transaction> Db::begin() {
+  // Writers of this process queue on the gate first (see write_gate.h), so
+  // BEGIN IMMEDIATE below only ever waits for another process.
+  if (cache_->gate && !cache_->gate->lock(cache_->busy_timeout)) {
+    return std::unexpected(Error{ErrorSource::kSqlite, SQLITE_BUSY,
+                                 "begin: database is locked (another writer of this process held "
+                                 "it longer than busy_timeout)"});
+  }
   auto stmt = prepare("BEGIN IMMEDIATE");
-  if (!stmt) return std::unexpected(stmt.error());
-  auto done = stmt->run();
-  if (!done) return std::unexpected(done.error());
+  auto done = stmt ? stmt->run() : Result<void>(std::unexpected(stmt.error()));
+  if (!done) {
+    end_write();
+    return std::unexpected(done.error());
+  }
   return Transaction(this);
+}
+
+void Db::end_write() {
+  if (cache_->gate) cache_->gate->unlock();
 }
 
 Result<std::string> Db::query_text(std::string_view sql) {
@@ -281,6 +301,7 @@ Result<void> Transaction::commit() {
     return std::unexpected(done.error());
   }
   active_ = false;
+  db_->end_write();
   for (auto& callback : on_commit_) callback();
   on_commit_.clear();
   return {};
@@ -296,6 +317,7 @@ void Transaction::rollback() {
     auto stmt = db_->prepare("ROLLBACK");
     if (stmt) (void)stmt->run();
   }
+  db_->end_write();
 }
 
 }  // namespace ksim::services::store

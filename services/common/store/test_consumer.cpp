@@ -49,7 +49,10 @@ Result<std::unique_ptr<TestConsumer>> TestConsumer::start(std::string_view boots
                                  {"group.id", "ksim-test-consumer"},
                                  {"enable.auto.commit", "false"},
                                  {"enable.partition.eof", "false"},
-                                 {"allow.auto.create.topics", "false"}});
+                                 // Tests wait on records: fetch promptly rather than in
+                                 // the default half-second steps.
+                                 {"fetch.wait.max.ms", "50"},
+                                 {"fetch.error.backoff.ms", "50"}});
   if (!conf) return std::unexpected(conf.error());
   auto handle = detail::make_handle(RD_KAFKA_CONSUMER, std::move(*conf));
   if (!handle) return std::unexpected(handle.error());
@@ -65,7 +68,7 @@ Result<std::unique_ptr<TestConsumer>> TestConsumer::start(std::string_view boots
   if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
     return std::unexpected(detail::kafka_error(err, "assign " + name));
   }
-  return std::unique_ptr<TestConsumer>(new TestConsumer(handle->release()));
+  return std::unique_ptr<TestConsumer>(new TestConsumer(handle->release(), name, *partitions));
 }
 
 TestConsumer::~TestConsumer() {
@@ -118,6 +121,21 @@ const std::vector<ConsumedEvent>& TestConsumer::poll_for(std::chrono::millisecon
   const auto deadline = Clock::now() + timeout;
   while (Clock::now() < deadline) poll_once(std::chrono::milliseconds(50));
   return records_;
+}
+
+Result<std::int64_t> TestConsumer::stored_total(std::chrono::milliseconds timeout) {
+  std::int64_t total = 0;
+  for (int p = 0; p < partitions_; ++p) {
+    std::int64_t low = 0;
+    std::int64_t high = 0;
+    const auto err = rd_kafka_query_watermark_offsets(handle_, topic_.c_str(), p, &low, &high,
+                                                      static_cast<int>(timeout.count()));
+    if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+      return std::unexpected(detail::kafka_error(err, "watermarks of " + topic_));
+    }
+    total += high - low;
+  }
+  return total;
 }
 
 std::vector<ConsumedEvent> drop_duplicates(const std::vector<ConsumedEvent>& records) {

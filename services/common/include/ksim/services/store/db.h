@@ -127,6 +127,11 @@ class Db {
 
   /// Starts a write transaction (BEGIN IMMEDIATE: takes the write lock now, so
   /// a busy database fails here, after busy_timeout, not halfway through).
+  /// Writers of one process on one file are served first come, first served
+  /// (a process-wide queue per file), so a thread that writes in a loop cannot
+  /// starve the others. A thread must not begin a second write transaction on
+  /// the same file while it holds one: it would wait for itself until
+  /// busy_timeout and fail with SQLITE_BUSY.
   Result<Transaction> begin();
 
   /// Brings the schema to version steps.size(): step i (0-based) upgrades
@@ -153,6 +158,7 @@ class Db {
 
   Db(sqlite3* db, std::unique_ptr<Cache> cache);
   void release(sqlite3_stmt* stmt);
+  void end_write();
   Error error(std::string_view what) const;
 
   sqlite3* db_ = nullptr;

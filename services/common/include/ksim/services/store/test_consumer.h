@@ -8,6 +8,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "ksim/services/store/error.h"
@@ -46,14 +47,21 @@ class TestConsumer {
   /// Polls for up to `timeout` and returns everything collected so far.
   const std::vector<ConsumedEvent>& poll_for(std::chrono::milliseconds timeout);
   [[nodiscard]] const std::vector<ConsumedEvent>& records() const { return records_; }
+  /// Messages the brokers hold for the topic: the sum over partitions of
+  /// high watermark - low watermark (the same whether or not they were
+  /// consumed). Counts exactly what was stored, duplicates included.
+  Result<std::int64_t> stored_total(std::chrono::milliseconds timeout = std::chrono::seconds(10));
   /// The first consume error seen ("" if none); end-of-partition is not one.
   [[nodiscard]] const std::string& last_error() const { return last_error_; }
 
  private:
-  explicit TestConsumer(rd_kafka_s* handle) : handle_(handle) {}
+  TestConsumer(rd_kafka_s* handle, std::string topic, int partitions)
+      : handle_(handle), topic_(std::move(topic)), partitions_(partitions) {}
   void poll_once(std::chrono::milliseconds timeout);
 
   rd_kafka_s* handle_;
+  std::string topic_;
+  int partitions_;
   std::vector<ConsumedEvent> records_;
   std::string last_error_;
 };
