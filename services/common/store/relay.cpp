@@ -62,6 +62,7 @@ struct Relay::State {
   std::atomic<std::uint64_t> published{0};
   mutable std::mutex error_mutex;
   std::string last_error;
+  std::atomic<std::uint64_t> errors{0};
 
   // Per-round bookkeeping, touched only by the relay thread (delivery reports
   // are served by rd_kafka_poll/flush on that thread).
@@ -71,6 +72,7 @@ struct Relay::State {
   void set_error(std::string message) {
     const std::lock_guard lock(error_mutex);
     last_error = std::move(message);
+    ++errors;
   }
 
   // Waits until notify(), stop() or `timeout`, whichever comes first.
@@ -304,6 +306,8 @@ std::string Relay::last_error() const {
   const std::lock_guard lock(state_->error_mutex);
   return state_->last_error;
 }
+
+std::uint64_t Relay::errors_total() const { return state_->errors.load(); }
 
 std::string Relay::bootstraps() const { return state_->bootstraps; }
 

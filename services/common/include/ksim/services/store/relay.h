@@ -73,6 +73,9 @@ class Relay {
   /// The most recent error (broker unreachable, delivery failure, database
   /// error) or "" if none yet. Not cleared by later success.
   [[nodiscard]] std::string last_error() const;
+  /// How many errors have been recorded as last_error() so far (a counter
+  /// for /metrics, and a way to see that a new error happened).
+  [[nodiscard]] std::uint64_t errors_total() const;
   /// The bootstrap list in use (the embedded cluster's when brokers was empty).
   [[nodiscard]] std::string bootstraps() const;
 
