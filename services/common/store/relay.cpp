@@ -44,15 +44,15 @@ struct Relay::State {
       : config(std::move(sink)), db(std::move(relay_db)), stats_db(std::move(count_db)) {}
 
   EventSinkConfig config;
-  // Declared before `producer` so the producer is destroyed first: it must
-  // not outlive the embedded cluster it talks to.
-  std::unique_ptr<MockKafka> mock;
+  std::unique_ptr<MockKafka> mock;  // the embedded cluster, if brokers was empty
   std::string bootstraps;
   Db db;  // the relay thread's connection
   mutable std::mutex stats_mutex;
   mutable Db stats_db;  // backlog() queries from other threads, under stats_mutex
-  detail::HandlePtr producer;
-  std::thread thread;
+  // Per-round bookkeeping, touched only by the relay thread (delivery reports
+  // are served by rd_kafka_poll/flush on that thread).
+  std::vector<Slot> slots;
+  std::size_t outstanding = 0;
 
   std::mutex wake_mutex;
   std::condition_variable wake_cv;
@@ -64,10 +64,10 @@ struct Relay::State {
   std::string last_error;
   std::atomic<std::uint64_t> errors{0};
 
-  // Per-round bookkeeping, touched only by the relay thread (delivery reports
-  // are served by rd_kafka_poll/flush on that thread).
-  std::vector<Slot> slots;
-  std::size_t outstanding = 0;
+  // Last, so they are destroyed first: no librdkafka callback can outlive the
+  // members it writes to, and the embedded cluster outlives its client.
+  detail::HandlePtr producer;
+  std::thread thread;
 
   void set_error(std::string message) {
     const std::lock_guard lock(error_mutex);
@@ -198,7 +198,7 @@ bool publish(Relay::State& state, std::vector<Row>& rows) {
     // in the outbox); purging before settle() means no delivery report can
     // arrive later for a slot that no longer exists.
     rd_kafka_purge(producer, RD_KAFKA_PURGE_F_QUEUE | RD_KAFKA_PURGE_F_INFLIGHT);
-    rd_kafka_poll(producer, 0);
+    rd_kafka_flush(producer, 1000);  // serves the purged messages' reports
   }
   return settle(state, rows);
 }

@@ -93,6 +93,17 @@ void expect_exactly_once_in_order(TestConsumer& consumer, const Writer& writer) 
   for (const auto& record : records) EXPECT_TRUE(received.insert(record.event_id).second);
   EXPECT_EQ(received, writer.ids());
   expect_order_per_key(records, writer.expected());
+  // Stronger than per key: each partition holds its events in outbox order
+  // (payload {"n":N} counts appends).
+  std::map<std::int32_t, int> last_n;
+  for (const auto& record : records) {
+    const int n = std::stoi(record.payload.substr(5));
+    auto [previous, first] = last_n.try_emplace(record.partition, n);
+    if (!first) {
+      EXPECT_LT(previous->second, n) << "partition " << record.partition;
+    }
+    previous->second = n;
+  }
 }
 
 TEST(StoreRelay, PublishesEveryRowInOrderPerKeyExactlyOnce) {
