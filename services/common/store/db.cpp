@@ -274,6 +274,8 @@ Result<int> Db::migrate(std::span<const std::string_view> steps) {
   return static_cast<int>(known);
 }
 
+std::int64_t Db::last_insert_rowid() const { return sqlite3_last_insert_rowid(db_); }
+
 std::int64_t Db::changes() const { return sqlite3_changes64(db_); }
 
 std::size_t Db::cached_statements() const { return cache_->by_sql.size(); }

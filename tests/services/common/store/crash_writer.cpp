@@ -3,7 +3,6 @@
 // on stdout only after commit() has returned -- so every printed id is an
 // acknowledged write that must survive the SIGKILL the test sends. With
 // --brokers it also runs the outbox relay, as a service would.
-#include <sqlite3.h>
 
 #include <CLI/CLI.hpp>
 #include <cstdint>
@@ -36,7 +35,7 @@ store::Result<std::int64_t> write_one(store::Db& db, const store::Outbox& outbox
   if (!insert) return std::unexpected(insert.error());
   if (auto done = insert->bind(key); !done) return std::unexpected(done.error());
   if (auto done = insert->run(); !done) return std::unexpected(done.error());
-  const std::int64_t id = sqlite3_last_insert_rowid(db.handle());
+  const std::int64_t id = db.last_insert_rowid();
   auto event = outbox.append(*tx, options.topic, key, std::to_string(id));
   if (!event) return std::unexpected(event.error());
   if (auto done = tx->commit(); !done) return std::unexpected(done.error());

@@ -50,6 +50,8 @@ TEST(StoreDb, TypedBindAndColumns) {
     const std::optional<std::string> none;
     ASSERT_TRUE(insert->bind(std::int64_t{1} << 40, 2.5, std::string("h\0i", 3), none).has_value());
     ASSERT_TRUE(insert->run().has_value());
+    EXPECT_EQ(db.changes(), 1);
+    EXPECT_EQ(db.last_insert_rowid(), 1);
   }
   auto select = db.prepare("SELECT i, r, s, n FROM t");
   ASSERT_TRUE(select.has_value());

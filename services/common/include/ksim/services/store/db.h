@@ -145,6 +145,8 @@ class Db {
   /// The first column of the first row of `sql` as an integer (0 if no row).
   Result<std::int64_t> query_int64(std::string_view sql);
 
+  /// The rowid of the last successful INSERT on this connection.
+  [[nodiscard]] std::int64_t last_insert_rowid() const;
   /// Rows changed by the last INSERT/UPDATE/DELETE on this connection.
   [[nodiscard]] std::int64_t changes() const;
   /// How many distinct SQL texts have a cached prepared statement.
