@@ -93,6 +93,11 @@ void on_delivery(rd_kafka_t* /*rk*/, const rd_kafka_message_t* message, void* op
   --state->outstanding;
 }
 
+void on_log(const rd_kafka_t* rk, int level, const char* facility, const char* message) {
+  const auto* state = static_cast<const Relay::State*>(rd_kafka_opaque(rk));
+  state->config.log(level, facility, message);
+}
+
 void on_error(rd_kafka_t* /*rk*/, int err, const char* reason, void* opaque) {
   auto* state = static_cast<Relay::State*>(opaque);
   state->set_error(fmt::format("kafka: {} ({})", reason,
@@ -227,6 +232,18 @@ void run(Relay::State& state) {
   }
 }
 
+// "" if the config is usable, else what is wrong with which field.
+std::string check_config(const EventSinkConfig& config) {
+  using std::chrono::milliseconds;
+  if (config.batch_size < 1) return "batch_size must be >= 1";
+  if (config.brokers.empty() && config.mock_brokers < 1) return "mock_brokers must be >= 1";
+  if (config.poll_interval <= milliseconds(0)) return "poll_interval must be > 0";
+  if (config.backoff_min <= milliseconds(0)) return "backoff_min must be > 0";
+  if (config.backoff_max < config.backoff_min) return "backoff_max must be >= backoff_min";
+  if (config.flush_timeout < milliseconds(0)) return "flush_timeout must be >= 0";
+  return {};
+}
+
 Result<detail::HandlePtr> make_producer(Relay::State& state) {
   std::map<std::string, std::string> properties{
       {"bootstrap.servers", state.bootstraps},
@@ -244,6 +261,7 @@ Result<detail::HandlePtr> make_producer(Relay::State& state) {
   rd_kafka_conf_set_opaque(conf->get(), &state);
   rd_kafka_conf_set_dr_msg_cb(conf->get(), on_delivery);
   rd_kafka_conf_set_error_cb(conf->get(), on_error);
+  if (state.config.log) rd_kafka_conf_set_log_cb(conf->get(), on_log);
   return detail::make_handle(RD_KAFKA_PRODUCER, std::move(*conf));
 }
 
@@ -253,7 +271,8 @@ Relay::Relay(std::unique_ptr<State> state) : state_(std::move(state)) {}
 
 Result<std::unique_ptr<Relay>> Relay::start(const std::filesystem::path& db_path,
                                             const EventSinkConfig& config) {
-  if (config.batch_size < 1) return store_error("relay: batch_size must be >= 1");
+  if (auto problem = check_config(config); !problem.empty())
+    return store_error("relay: " + problem);
   auto db = Db::open(db_path);
   if (!db) return std::unexpected(db.error());
   if (auto installed = Outbox::install(*db); !installed) return std::unexpected(installed.error());

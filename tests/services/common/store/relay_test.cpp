@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <map>
+#include <mutex>
 #include <set>
 #include <string>
 #include <vector>
@@ -70,8 +71,8 @@ std::unique_ptr<MockKafka> start_mock(int brokers, int partitions) {
   return std::move(*mock);
 }
 
-std::unique_ptr<Relay> start_relay(const std::filesystem::path& path, const std::string& brokers) {
-  EventSinkConfig config;
+std::unique_ptr<Relay> start_relay(const std::filesystem::path& path, const std::string& brokers,
+                                   EventSinkConfig config = {}) {
   config.brokers = brokers;
   config.flush_timeout = std::chrono::milliseconds(500);
   auto relay = Relay::start(path, config);
@@ -167,12 +168,23 @@ TEST(StoreRelay, StopLeavesUndeliveredRowsForTheNextRelay) {
   auto mock = start_mock(1, 2);
   Writer writer(dir.file("a.db"));
   ASSERT_TRUE(mock->set_all_down().has_value());
+  std::mutex log_mutex;
+  std::vector<std::string> log;  // librdkafka's lines, routed by EventSinkConfig::log
   {
-    auto relay = start_relay(dir.file("a.db"), mock->bootstraps());
+    EventSinkConfig config;
+    config.log = [&](int /*level*/, std::string_view facility, std::string_view message) {
+      const std::lock_guard lock(log_mutex);
+      log.push_back(std::string(facility) + ": " + std::string(message));
+    };
+    auto relay = start_relay(dir.file("a.db"), mock->bootstraps(), config);
     writer.wake(relay.get());
     writer.append(30);
     ASSERT_TRUE(wait_until([&] { return relay->errors_total() > 0; }));
     EXPECT_FALSE(relay->last_error().empty());
+    ASSERT_TRUE(wait_until([&] {
+      const std::lock_guard lock(log_mutex);
+      return !log.empty();
+    }));
     relay->stop();  // bounded by flush_timeout although nothing can be delivered
     EXPECT_TRUE(backlog_is(*relay, 30));
     EXPECT_EQ(relay->published_total(), 0u);
@@ -196,6 +208,14 @@ TEST(StoreRelay, BadConfigurationIsAnErrorNotACrash) {
   EXPECT_NE(relay.error().message.find("no.such.property"), std::string::npos)
       << relay.error().message;
   EXPECT_FALSE(Relay::start(dir.file("missing/a.db"), EventSinkConfig{}).has_value());
+  EventSinkConfig backwards;
+  backwards.backoff_max = std::chrono::milliseconds(1);
+  auto refused = Relay::start(dir.file("a.db"), backwards);
+  ASSERT_FALSE(refused.has_value());
+  EXPECT_NE(refused.error().message.find("backoff_max"), std::string::npos);
+  EventSinkConfig spinning;
+  spinning.poll_interval = std::chrono::milliseconds(0);
+  EXPECT_FALSE(Relay::start(dir.file("a.db"), spinning).has_value());
   EXPECT_FALSE(MockKafka::start(0).has_value());
 }
 

@@ -15,9 +15,11 @@
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include "ksim/services/store/error.h"
 
@@ -44,6 +46,10 @@ struct EventSinkConfig {
   std::chrono::milliseconds flush_timeout{5000};
   /// Extra librdkafka properties, applied last (e.g. security.protocol).
   std::map<std::string, std::string> kafka_properties;
+  /// Where librdkafka's log lines go (syslog level 0-7, facility, message),
+  /// e.g. into the service's structured log. Called from librdkafka's own
+  /// threads, so it must be thread-safe. Empty: librdkafka prints to stderr.
+  std::function<void(int level, std::string_view facility, std::string_view message)> log;
 };
 
 /// Publishes the outbox of one database file. start() opens its own
@@ -52,7 +58,9 @@ class Relay {
  public:
   /// Opens `db_path` (creating the outbox table if needed), creates the
   /// producer (and the embedded mock cluster if config.brokers is empty) and
-  /// starts the relay thread.
+  /// starts the relay thread. Fails on a bad config (batch_size < 1, a
+  /// non-positive interval, backoff_max < backoff_min, an unknown or invalid
+  /// kafka property) with a message naming the field.
   static Result<std::unique_ptr<Relay>> start(const std::filesystem::path& db_path,
                                               const EventSinkConfig& config);
   /// Calls stop().
