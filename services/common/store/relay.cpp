@@ -4,6 +4,7 @@
 #include <librdkafka/rdkafka.h>
 
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <condition_variable>
 #include <mutex>
@@ -58,6 +59,7 @@ struct Relay::State {
   std::condition_variable wake_cv;
   bool woken = false;
   std::atomic<bool> stopping{false};
+  std::atomic<bool> inject_fatal{false};
 
   std::atomic<std::uint64_t> published{0};
   mutable std::mutex error_mutex;
@@ -84,6 +86,8 @@ struct Relay::State {
 };
 
 namespace {
+
+Result<detail::HandlePtr> make_producer(Relay::State& state);
 
 void on_delivery(rd_kafka_t* /*rk*/, const rd_kafka_message_t* message, void* opaque) {
   auto* state = static_cast<Relay::State*>(opaque);
@@ -208,20 +212,45 @@ bool publish(Relay::State& state, std::vector<Row>& rows) {
   return settle(state, rows);
 }
 
+// After a fatal error librdkafka refuses every message of this producer, so
+// it is replaced; the rows it did not confirm are still in the outbox.
+bool replace_producer_if_fatal(Relay::State& state) {
+  if (state.inject_fatal.exchange(false)) {
+    rd_kafka_test_fatal_error(state.producer.get(), RD_KAFKA_RESP_ERR_OUT_OF_ORDER_SEQUENCE_NUMBER,
+                              "injected by a test");
+  }
+  std::array<char, 512> reason{};
+  const auto fatal = rd_kafka_fatal_error(state.producer.get(), reason.data(), reason.size());
+  if (fatal == RD_KAFKA_RESP_ERR_NO_ERROR) return true;
+  auto fresh = make_producer(state);
+  if (!fresh) {
+    state.set_error(fmt::format("kafka: fatal error ({}), new producer failed: {}", reason.data(),
+                                fresh.error().message));
+    return false;
+  }
+  rd_kafka_purge(state.producer.get(), RD_KAFKA_PURGE_F_QUEUE | RD_KAFKA_PURGE_F_INFLIGHT);
+  rd_kafka_flush(state.producer.get(), 1000);
+  state.producer = std::move(*fresh);
+  state.set_error(fmt::format("kafka: fatal error ({}), producer replaced", reason.data()));
+  return true;
+}
+
 void run(Relay::State& state) {
   auto backoff = state.config.backoff_min;
   while (!state.stopping) {
-    auto rows = read_batch(state.db, state.config.batch_size);
-    bool ok = true;
-    if (!rows) {
-      state.set_error(fmt::format("outbox: {}", rows.error().message));
-      ok = false;
-    } else if (rows->empty()) {
-      rd_kafka_poll(state.producer.get(), 0);  // serve error callbacks while idle
-      state.wait_for(state.config.poll_interval);
-      continue;
-    } else {
-      ok = publish(state, *rows);
+    bool ok = replace_producer_if_fatal(state);
+    if (ok) {
+      auto rows = read_batch(state.db, state.config.batch_size);
+      if (!rows) {
+        state.set_error(fmt::format("outbox: {}", rows.error().message));
+        ok = false;
+      } else if (rows->empty()) {
+        rd_kafka_poll(state.producer.get(), 0);  // serve error callbacks while idle
+        state.wait_for(state.config.poll_interval);
+        continue;
+      } else {
+        ok = publish(state, *rows);
+      }
     }
     if (ok) {
       backoff = state.config.backoff_min;
@@ -324,6 +353,11 @@ std::uint64_t Relay::published_total() const { return state_->published.load(); 
 std::string Relay::last_error() const {
   const std::lock_guard lock(state_->error_mutex);
   return state_->last_error;
+}
+
+void Relay::inject_fatal_error_for_testing() {
+  state_->inject_fatal = true;
+  notify();
 }
 
 std::uint64_t Relay::errors_total() const { return state_->errors.load(); }

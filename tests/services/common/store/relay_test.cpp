@@ -199,6 +199,26 @@ TEST(StoreRelay, StopLeavesUndeliveredRowsForTheNextRelay) {
   expect_exactly_once_in_order(**consumer, writer);
 }
 
+TEST(StoreRelay, RecoversFromAFatalProducerErrorWithoutLosingEvents) {
+  TempDir dir;
+  auto mock = start_mock(1, 2);
+  Writer writer(dir.file("a.db"));
+  auto relay = start_relay(dir.file("a.db"), mock->bootstraps());
+  writer.wake(relay.get());
+  writer.append(20);
+  ASSERT_TRUE(wait_until([&] { return backlog_is(*relay, 0); })) << relay->last_error();
+  relay->inject_fatal_error_for_testing();
+  ASSERT_TRUE(wait_until([&] {
+    return relay->last_error().find("producer replaced") != std::string::npos;
+  })) << relay->last_error();
+  writer.append(20);
+  ASSERT_TRUE(wait_until([&] { return backlog_is(*relay, 0); })) << relay->last_error();
+  auto consumer = TestConsumer::start(mock->bootstraps(), kTopic);
+  ASSERT_TRUE(consumer.has_value()) << consumer.error().message;
+  // Nothing was in flight at the fatal error, so nothing is repeated either.
+  expect_exactly_once_in_order(**consumer, writer);
+}
+
 TEST(StoreRelay, BadConfigurationIsAnErrorNotACrash) {
   TempDir dir;
   EventSinkConfig config;

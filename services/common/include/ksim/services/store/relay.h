@@ -9,7 +9,9 @@
 // outbox (seq) order, because messages never time out in the producer
 // (message.timeout.ms=0: while the broker is unreachable librdkafka keeps
 // retrying with backoff instead of failing one message and sending the next).
-// Run one relay per database file.
+// A fatal producer error (librdkafka's idempotence guard) replaces the producer;
+// rows not confirmed by then are re-sent by the new one. Run one relay per
+// database file.
 #pragma once
 
 #include <chrono>
@@ -84,6 +86,10 @@ class Relay {
   /// How many errors have been recorded as last_error() so far (a counter
   /// for /metrics, and a way to see that a new error happened).
   [[nodiscard]] std::uint64_t errors_total() const;
+  /// Test hook: has the relay thread raise a librdkafka fatal error on its
+  /// producer (as a broker fencing an idempotent producer would), to check
+  /// that the relay recovers by replacing the producer.
+  void inject_fatal_error_for_testing();
   /// The bootstrap list in use (the embedded cluster's when brokers was empty).
   [[nodiscard]] std::string bootstraps() const;
 
