@@ -125,6 +125,13 @@ TEST(StoreDb, ErrorsCarrySqliteMessageAndCode) {
   EXPECT_NE(dup.error().message.find("UNIQUE constraint failed: u.k"), std::string::npos)
       << dup.error().message;
 
+  auto two = db.prepare("SELECT ?, ?");
+  ASSERT_TRUE(two.has_value());
+  auto extra = two->bind(1, 2, 3);
+  ASSERT_FALSE(extra.has_value());
+  EXPECT_EQ(extra.error().code, SQLITE_RANGE);
+  EXPECT_NE(extra.error().message.find("out of range"), std::string::npos) << extra.error().message;
+
   auto exec = db.exec("INSERT INTO nowhere VALUES(1)");
   ASSERT_FALSE(exec.has_value());
   EXPECT_NE(exec.error().message.find("no such table: nowhere"), std::string::npos);
