@@ -37,11 +37,13 @@ std::expected<long long, http::ApiError> wait_ms(const http::Request& req) {
                                         "ms"});
 }
 
-http::Router make_router() {
+http::Router make_router(const std::shared_ptr<http::Logger>& logger) {
   http::Router router;
-  router.get("/slow", [](const http::Request& req) {
+  router.get("/slow", [logger](const http::Request& req) {
     const auto ms = wait_ms(req);
     if (!ms) return http::to_response(ms.error());
+    // The drain test waits for this line to know the request is in flight.
+    logger->info("slow request started", {{"ms", *ms}});
     // A real wait, standing in for a slow dependency.
     std::this_thread::sleep_for(std::chrono::milliseconds(*ms));
     return http::json_response(http::Status::ok, {{"slept_ms", *ms}});
@@ -88,7 +90,8 @@ int main(int argc, char** argv) {
     return 2;
   }
   try {
-    http::Server server(options, make_router());
+    auto logger = std::make_shared<http::Logger>(options.log_level);
+    http::Server server(options, make_router(logger), nullptr, logger);
     server.set_ready(true);
     // Tests read the bound port from this line when started with --port 0.
     std::printf("listening on port %u\n", static_cast<unsigned>(server.port()));

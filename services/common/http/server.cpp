@@ -5,7 +5,9 @@
 // threads would instead contend on its scheduler lock for every completion.
 // The cost is no work stealing: a thread blocked in a slow handler delays the
 // other connections pinned to it, which is why ServerOptions::threads should
-// cover the blocking calls a service makes.
+// cover the blocking calls a service makes. The acceptor, the signals and the
+// drain logic live on a separate control io_context (the thread calling
+// run()), so a blocked handler never delays accepting or a SIGTERM.
 #include "ksim/services/http/server.h"
 
 #include <boost/asio/post.hpp>
@@ -68,6 +70,7 @@ Response ServerCore::handle(const BeastRequest& raw) {
 }
 
 void ServerCore::session_closed() {
+  open->add(-1);
   if (sessions.fetch_sub(1) == 1 && draining.load() && !stopped.load() && on_drained) on_drained();
 }
 
@@ -76,20 +79,21 @@ void ServerCore::session_closed() {
 struct Server::Impl {
   // Declaration order is destruction order in reverse: the core outlives the
   // workers, whose io_contexts destroy any abandoned sessions (which touch
-  // the core); the acceptor, signals and timer go before their io_context.
+  // the core); the acceptor, signals and timer go before the control context.
   detail::ServerCore core;
+  net::io_context control{1};
+  net::executor_work_guard<net::io_context::executor_type> control_guard{control.get_executor()};
   std::vector<std::unique_ptr<detail::Worker>> workers;
   tcp::acceptor acceptor;
   net::signal_set signals;
   net::steady_timer grace_timer;
   std::size_t next_worker = 0;
-  bool finished = false;  // worker 0's thread only
+  bool finished = false;  // control thread only
   std::uint16_t port = 0;
 
   Impl(ServerOptions options, Router router, std::shared_ptr<MetricsRegistry> metrics,
        std::shared_ptr<Logger> logger);
   ~Impl() { core.stopped = true; }
-  net::io_context& main_ctx() { return workers.front()->ctx; }
   void add_builtin_routes();
   void build_metrics();
   void listen();
@@ -117,15 +121,15 @@ std::vector<std::unique_ptr<detail::Worker>> make_workers(unsigned n) {
 Server::Impl::Impl(ServerOptions options, Router router, std::shared_ptr<MetricsRegistry> metrics,
                    std::shared_ptr<Logger> logger)
     : workers(make_workers(thread_count(options.threads))),
-      acceptor(workers.front()->ctx),
-      signals(workers.front()->ctx),
-      grace_timer(workers.front()->ctx) {
+      acceptor(control),
+      signals(control),
+      grace_timer(control) {
   core.options = std::move(options);
   core.options.threads = static_cast<unsigned>(workers.size());
   core.router = std::move(router);
   core.metrics = metrics ? std::move(metrics) : std::make_shared<MetricsRegistry>();
   core.logger = logger ? std::move(logger) : std::make_shared<Logger>(core.options.log_level);
-  core.on_drained = [this] { net::post(main_ctx(), [this] { maybe_finish(); }); };
+  core.on_drained = [this] { net::post(control, [this] { maybe_finish(); }); };
   add_builtin_routes();
   build_metrics();
   listen();
@@ -166,6 +170,9 @@ void Server::Impl::build_metrics() {
                   "Time spent routing and handling a request, in seconds.", {"method", "route"});
   core.in_flight =
       &m.gauge("http_requests_in_flight", "Requests read but not yet answered.").with({});
+  core.accepted =
+      &m.counter("http_connections_accepted_total", "TCP connections accepted.").with({});
+  core.open = &m.gauge("http_connections_open", "TCP connections open.").with({});
   for (std::size_t i = 0; i < core.router.size(); ++i) {
     const Route& r = core.router.route(i);
     const auto verb = boost::beast::http::to_string(r.method);
@@ -198,6 +205,8 @@ void Server::Impl::do_accept() {
     } else {
       socket.set_option(tcp::no_delay(true), ec);
       ++core.sessions;
+      core.accepted->inc();
+      core.open->add(1);
       auto session = std::make_shared<detail::Session>(std::move(socket), core, worker);
       net::post(worker.ctx, [session] { session->start(); });
     }
@@ -207,11 +216,12 @@ void Server::Impl::do_accept() {
 
 void Server::Impl::begin_drain() {
   if (core.draining.exchange(true)) return;
-  core.logger->info("draining", {{"grace_period_ms", core.options.grace_period.count()},
-                                 {"connections", core.sessions.load()}});
   beast::error_code ec;
   acceptor.close(ec);
   signals.cancel(ec);
+  // Logged once new connections are refused (the drain test relies on it).
+  core.logger->info("draining", {{"grace_period_ms", core.options.grace_period.count()},
+                                 {"connections", core.sessions.load()}});
   grace_timer.expires_after(core.options.grace_period);
   grace_timer.async_wait([this](beast::error_code e) {
     if (e) return;
@@ -236,6 +246,8 @@ void Server::Impl::finish() {
   if (finished) return;
   finished = true;
   grace_timer.cancel();
+  control_guard.reset();
+  control.stop();
   for (auto& w : workers) {
     w->guard.reset();
     w->ctx.stop();
@@ -256,7 +268,7 @@ MetricsRegistry& Server::metrics() { return *impl_->core.metrics; }
 Logger& Server::logger() { return *impl_->core.logger; }
 
 void Server::shutdown() {
-  net::post(impl_->main_ctx(), [impl = impl_.get()] { impl->begin_drain(); });
+  net::post(impl_->control, [impl = impl_.get()] { impl->begin_drain(); });
 }
 
 void Server::run() {
@@ -276,10 +288,8 @@ void Server::run() {
       {{"host", s.core.options.host}, {"port", s.port}, {"threads", s.workers.size()}});
   {
     std::vector<std::jthread> threads;
-    for (std::size_t i = 1; i < s.workers.size(); ++i) {
-      threads.emplace_back([w = s.workers[i].get()] { w->ctx.run(); });
-    }
-    s.main_ctx().run();
+    for (auto& w : s.workers) threads.emplace_back([w = w.get()] { w->ctx.run(); });
+    s.control.run();
   }
   s.core.stopped = true;
   s.core.logger->info("stopped", {{"connections", s.core.sessions.load()}});

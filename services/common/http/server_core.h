@@ -61,6 +61,8 @@ struct ServerCore {
   std::vector<std::unique_ptr<RouteMetrics>> route_metrics;  // by route index
   std::unique_ptr<RouteMetrics> unmatched;                   // 404 and 405
   Gauge* in_flight = nullptr;
+  Counter* accepted = nullptr;
+  Gauge* open = nullptr;
   std::atomic<bool> ready{false};
   std::atomic<bool> draining{false};
   std::atomic<bool> stopped{false};  // no more posting to io_contexts
@@ -83,7 +85,7 @@ class Session : public std::enable_shared_from_this<Session> {
   ~Session();
   // Both on the worker's thread.
   void start();
-  // Closes the connection now if it is idle between requests; otherwise the
+  // Closes the connection if it is idle between requests; otherwise the
   // current request completes and its response carries Connection: close.
   void drain();
 

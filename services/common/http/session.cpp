@@ -58,7 +58,14 @@ bool Session::idle_now() {
 }
 
 void Session::drain() {
-  if (waiting_idle_ && idle_now()) stream_.close();
+  // Cancel rather than close: the pending read may already have taken a
+  // request off the socket (the reactor reads before our handler runs, so
+  // neither the buffer nor available() shows it). A read that completed
+  // still delivers its bytes and the request is served; a read still
+  // waiting ends with operation_aborted and the idle connection closes.
+  if (!waiting_idle_) return;
+  beast::error_code ec;
+  stream_.socket().cancel(ec);
 }
 
 void Session::read_request() {

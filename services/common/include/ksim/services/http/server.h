@@ -20,7 +20,8 @@ struct ServerOptions {
   // I/O threads, each running its own io_context; 0 = hardware_concurrency.
   // Handlers run on these threads, so a service whose handlers block (SQLite,
   // outbound HttpClient calls) needs as many threads as it wants such calls
-  // in flight at once.
+  // in flight at once. The thread calling run() is an extra, mostly idle
+  // control thread (accept, signals, shutdown).
   unsigned threads = 0;
   // Whole request (header + body), from its first byte; also the first
   // request of a new connection from accept, and each response write.
@@ -44,7 +45,9 @@ struct ServerOptions {
 // false, the listening socket closes (new connections are refused), idle
 // keep-alive connections close, each in-flight request completes and its
 // response carries `Connection: close`; run() returns when no connection is
-// left or grace_period has passed.
+// left or grace_period has passed (then the remaining connections are
+// dropped; a handler still running cannot be interrupted, so run() returns
+// when it does).
 class Server {
  public:
   // `router` gets the built-in routes GET /health, /ready and /metrics added
