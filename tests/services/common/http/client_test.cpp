@@ -36,7 +36,7 @@ Router items_router() {
   return router;
 }
 
-TEST(ClientTest, ReusesOneKeptAliveConnection) {
+TEST(HttpClientTest, ReusesOneKeptAliveConnection) {
   RunningServer s(items_router());
   HttpClient client;
   for (const char* id : {"1", "2", "3"}) {
@@ -48,7 +48,7 @@ TEST(ClientTest, ReusesOneKeptAliveConnection) {
   EXPECT_TRUE(has_line(s.server(), "http_connections_accepted_total 1"));
 }
 
-TEST(ClientTest, SendsJsonAndReturnsErrorStatusesAsResponses) {
+TEST(HttpClientTest, SendsJsonAndReturnsErrorStatusesAsResponses) {
   RunningServer s(items_router());
   HttpClient client;
   const auto created = client.send_json("127.0.0.1", s.port(), Verb::post, "/echo", {{"a", 1}});
@@ -60,7 +60,7 @@ TEST(ClientTest, SendsJsonAndReturnsErrorStatusesAsResponses) {
   EXPECT_EQ(missing->result(), Status::not_found);
 }
 
-TEST(ClientTest, RefusedConnectionIsAConnectError) {
+TEST(HttpClientTest, RefusedConnectionIsAConnectError) {
   HttpClient client;
   const std::uint16_t port = closed_port();
   const auto res = client.get("127.0.0.1", port, "/");
@@ -69,14 +69,14 @@ TEST(ClientTest, RefusedConnectionIsAConnectError) {
   EXPECT_NE(res.error().message.find("127.0.0.1:" + std::to_string(port)), std::string::npos);
 }
 
-TEST(ClientTest, UnresolvableHostIsAResolveError) {
+TEST(HttpClientTest, UnresolvableHostIsAResolveError) {
   HttpClient client;
   const auto res = client.get("no-such-host.invalid", 80, "/");
   ASSERT_FALSE(res);
   EXPECT_EQ(res.error().code, ClientErrc::kResolve);
 }
 
-TEST(ClientTest, SlowServerIsATimeout) {
+TEST(HttpClientTest, SlowServerIsATimeout) {
   std::promise<void> release;
   std::shared_future<void> released = release.get_future().share();
   Router router;
@@ -95,7 +95,7 @@ TEST(ClientTest, SlowServerIsATimeout) {
   EXPECT_EQ(client.idle_connections("127.0.0.1", s.port()), 0u);
 }
 
-TEST(ClientTest, ConnectionClosedByServerIdleTimeoutIsNotReused) {
+TEST(HttpClientTest, ConnectionClosedByServerIdleTimeoutIsNotReused) {
   ServerOptions o = test_options();
   o.idle_timeout = std::chrono::milliseconds(100);
   RunningServer s(items_router(), o);
@@ -113,7 +113,7 @@ TEST(ClientTest, ConnectionClosedByServerIdleTimeoutIsNotReused) {
   EXPECT_TRUE(has_line(s.server(), "http_connections_accepted_total 2"));
 }
 
-TEST(ClientTest, HandlerCallsAnotherServiceWithoutDeadlock) {
+TEST(HttpClientTest, HandlerCallsAnotherServiceWithoutDeadlock) {
   RunningServer backend(items_router());
   auto client = std::make_shared<HttpClient>();
   const std::uint16_t backend_port = backend.port();

@@ -17,7 +17,7 @@ using testing::get_request;
 using testing::RawConnection;
 using testing::test_options;
 
-TEST(DrainTest, InFlightRequestCompletesIdleConnectionClosesNewOnesRefused) {
+TEST(HttpDrainTest, InFlightRequestCompletesIdleConnectionClosesNewOnesRefused) {
   std::promise<void> entered;
   std::promise<void> release;
   std::shared_future<void> released = release.get_future().share();
@@ -64,7 +64,7 @@ TEST(DrainTest, InFlightRequestCompletesIdleConnectionClosesNewOnesRefused) {
   runner.join();
 }
 
-TEST(DrainTest, GracePeriodBoundsTheDrain) {
+TEST(HttpDrainTest, GracePeriodBoundsTheDrain) {
   Router router;
   router.get("/fast", [](const Request&) { return json_response(Status::ok, {}); });
   ServerOptions o = test_options();
@@ -90,7 +90,7 @@ TEST(DrainTest, GracePeriodBoundsTheDrain) {
 }
 
 // The example binary: several slow requests in flight, SIGTERM, all answered.
-TEST(DrainTest, ExampleBinaryDrainsOnSigterm) {
+TEST(HttpDrainTest, ExampleBinaryDrainsOnSigterm) {
   constexpr int kRequests = 3;
   testing::ChildProcess child({KSIM_HTTP_EXAMPLE, "--host", "127.0.0.1", "--port", "0", "--threads",
                                "2", "--grace-period", "20s"});

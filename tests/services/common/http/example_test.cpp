@@ -7,7 +7,7 @@
 namespace ksim::services::http {
 namespace {
 
-TEST(ExampleTest, HelpListsTheOptions) {
+TEST(HttpExampleTest, HelpListsTheOptions) {
   testing::ChildProcess child({KSIM_HTTP_EXAMPLE, "--help"});
   const auto out = child.read_to_eof(0, testing::kWait);
   ASSERT_TRUE(out);
@@ -19,7 +19,7 @@ TEST(ExampleTest, HelpListsTheOptions) {
   EXPECT_EQ(child.wait_exit(), 0);
 }
 
-TEST(ExampleTest, BadValuesExitWithUsageError) {
+TEST(HttpExampleTest, BadValuesExitWithUsageError) {
   const std::vector<std::pair<std::string, std::string>> cases = {
       {"--read-timeout", "5parsecs"}, {"--port", "99999"}, {"--body-limit", "lots"}};
   for (const auto& [flag, value] : cases) {
@@ -31,7 +31,7 @@ TEST(ExampleTest, BadValuesExitWithUsageError) {
   }
 }
 
-TEST(ExampleTest, PortInUseIsAStartupFailure) {
+TEST(HttpExampleTest, PortInUseIsAStartupFailure) {
   testing::net::io_context ctx;
   testing::tcp::acceptor taken(ctx, {testing::net::ip::make_address("127.0.0.1"), 0});
   testing::ChildProcess child({KSIM_HTTP_EXAMPLE, "--host", "127.0.0.1", "--port",

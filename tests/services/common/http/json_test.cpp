@@ -18,19 +18,19 @@ nlohmann::json error_body(const ApiError& e) {
   return nlohmann::json::parse(res.body());
 }
 
-TEST(JsonTest, ParsesAJsonBody) {
+TEST(HttpJsonTest, ParsesAJsonBody) {
   const BeastRequest raw = post(R"({"name":"shoe","stock":3})", "application/json; charset=utf-8");
   const auto doc = parse_json_object(Request(raw));
   ASSERT_TRUE(doc.has_value());
   EXPECT_EQ((*doc)["stock"], 3);
 }
 
-TEST(JsonTest, AcceptsPlusJsonMediaTypes) {
+TEST(HttpJsonTest, AcceptsPlusJsonMediaTypes) {
   const BeastRequest raw = post("[1]", "Application/Problem+JSON");
   EXPECT_TRUE(parse_json_body(Request(raw)).has_value());
 }
 
-TEST(JsonTest, NonJsonContentTypeIs415) {
+TEST(HttpJsonTest, NonJsonContentTypeIs415) {
   for (const char* type : {"text/plain", "", "application/jsonx", "application/x-json-ish"}) {
     const BeastRequest raw = post("{}", type);
     const auto doc = parse_json_body(Request(raw));
@@ -40,7 +40,7 @@ TEST(JsonTest, NonJsonContentTypeIs415) {
   }
 }
 
-TEST(JsonTest, MalformedJsonIs400WithPosition) {
+TEST(HttpJsonTest, MalformedJsonIs400WithPosition) {
   const BeastRequest raw = post(R"({"name": "shoe",})");
   const auto doc = parse_json_body(Request(raw));
   ASSERT_FALSE(doc.has_value());
@@ -51,14 +51,14 @@ TEST(JsonTest, MalformedJsonIs400WithPosition) {
       << body["message"];
 }
 
-TEST(JsonTest, EmptyBodyIsMalformed) {
+TEST(HttpJsonTest, EmptyBodyIsMalformed) {
   const BeastRequest raw = post("");
   const auto doc = parse_json_body(Request(raw));
   ASSERT_FALSE(doc.has_value());
   EXPECT_EQ(doc.error().code, "malformed_json");
 }
 
-TEST(JsonTest, NonObjectBodyIs400) {
+TEST(HttpJsonTest, NonObjectBodyIs400) {
   const BeastRequest raw = post("[1,2]");
   const auto doc = parse_json_object(Request(raw));
   ASSERT_FALSE(doc.has_value());
@@ -66,7 +66,7 @@ TEST(JsonTest, NonObjectBodyIs400) {
   EXPECT_EQ(doc.error().message, "request body must be a JSON object");
 }
 
-TEST(JsonTest, WrongFieldTypeNamesTheField) {
+TEST(HttpJsonTest, WrongFieldTypeNamesTheField) {
   const auto obj = nlohmann::json::parse(R"({"stock":"3","price":true,"name":1,"ok":0})");
   const auto stock = required_field<std::int64_t>(obj, "stock");
   ASSERT_FALSE(stock.has_value());
@@ -80,7 +80,7 @@ TEST(JsonTest, WrongFieldTypeNamesTheField) {
   EXPECT_EQ(required_field<bool>(obj, "ok").error().message, "field 'ok' must be a boolean");
 }
 
-TEST(JsonTest, IntegersMustBeWholeAndFitInt64) {
+TEST(HttpJsonTest, IntegersMustBeWholeAndFitInt64) {
   const auto obj = nlohmann::json::parse(
       R"({"a":3.0,"b":3.5,"c":18446744073709551615,"d":-9223372036854775808,"e":7})");
   EXPECT_FALSE(required_field<std::int64_t>(obj, "a").has_value());
@@ -91,7 +91,7 @@ TEST(JsonTest, IntegersMustBeWholeAndFitInt64) {
   EXPECT_EQ(required_field<double>(obj, "e").value(), 7.0);
 }
 
-TEST(JsonTest, MissingRequiredFieldIs400OptionalIsEmpty) {
+TEST(HttpJsonTest, MissingRequiredFieldIs400OptionalIsEmpty) {
   const auto obj = nlohmann::json::parse(R"({"note":null})");
   const auto name = required_field<std::string>(obj, "name");
   ASSERT_FALSE(name.has_value());
@@ -101,7 +101,7 @@ TEST(JsonTest, MissingRequiredFieldIs400OptionalIsEmpty) {
   EXPECT_EQ(optional_field<std::string>(obj, "note").value(), std::nullopt);
 }
 
-TEST(JsonTest, JsonErrorBuilder) {
+TEST(HttpJsonTest, JsonErrorBuilder) {
   const Response res = json_error(Status::not_found, "not_found", "no product 7");
   EXPECT_EQ(res.result(), Status::not_found);
   EXPECT_EQ(nlohmann::json::parse(res.body()),

@@ -39,8 +39,9 @@ inline ServerOptions test_options() {
 // A Server running on its own thread; shut down (gracefully) on destruction.
 class RunningServer {
  public:
-  explicit RunningServer(Router router, ServerOptions options = test_options())
-      : server_(std::move(options), std::move(router)) {
+  explicit RunningServer(Router router, ServerOptions options = test_options(),
+                         std::shared_ptr<Logger> logger = nullptr)
+      : server_(std::move(options), std::move(router), nullptr, std::move(logger)) {
     server_.set_ready(true);
     thread_ = std::thread([this] {
       server_.run();

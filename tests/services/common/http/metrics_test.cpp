@@ -8,7 +8,7 @@
 namespace ksim::services::http {
 namespace {
 
-TEST(MetricsTest, CounterExposition) {
+TEST(HttpMetricsTest, CounterExposition) {
   MetricsRegistry registry;
   auto& family = registry.counter("orders_total", "Orders created.", {"status"});
   family.with({"ok"}).inc();
@@ -21,7 +21,7 @@ TEST(MetricsTest, CounterExposition) {
             "orders_total{status=\"failed\"} 1\n");
 }
 
-TEST(MetricsTest, UnlabelledGaugeExposition) {
+TEST(HttpMetricsTest, UnlabelledGaugeExposition) {
   MetricsRegistry registry;
   auto& g = registry.gauge("queue_depth", "Items queued.").with({});
   g.set(4);
@@ -32,7 +32,7 @@ TEST(MetricsTest, UnlabelledGaugeExposition) {
             "queue_depth 2.5\n");
 }
 
-TEST(MetricsTest, LabelledHistogramExposition) {
+TEST(HttpMetricsTest, LabelledHistogramExposition) {
   MetricsRegistry registry;
   const double bounds[] = {0.01, 0.1, 1};
   auto& h = registry.histogram("latency_seconds", "Latency.", {"route"}, bounds).with({"/a/{id}"});
@@ -51,7 +51,7 @@ TEST(MetricsTest, LabelledHistogramExposition) {
             "latency_seconds_count{route=\"/a/{id}\"} 4\n");
 }
 
-TEST(MetricsTest, LabelValuesAndHelpAreEscaped) {
+TEST(HttpMetricsTest, LabelValuesAndHelpAreEscaped) {
   MetricsRegistry registry;
   registry.counter("c_total", "Help with \\ and\nnewline.", {"v"})
       .with({"a\"quote\" back\\slash\nline"})
@@ -62,7 +62,7 @@ TEST(MetricsTest, LabelValuesAndHelpAreEscaped) {
             "c_total{v=\"a\\\"quote\\\" back\\\\slash\\nline\"} 1\n");
 }
 
-TEST(MetricsTest, SameLabelsGiveTheSameSeries) {
+TEST(HttpMetricsTest, SameLabelsGiveTheSameSeries) {
   MetricsRegistry registry;
   auto& family = registry.counter("x_total", "X.", {"a", "b"});
   Counter& first = family.with({"1", "2"});
@@ -71,7 +71,7 @@ TEST(MetricsTest, SameLabelsGiveTheSameSeries) {
   EXPECT_EQ(&family, &registry.counter("x_total", "X.", {"a", "b"}));
 }
 
-TEST(MetricsTest, CallbackMetricsReadAtScrapeTime) {
+TEST(HttpMetricsTest, CallbackMetricsReadAtScrapeTime) {
   MetricsRegistry registry;
   double backlog = 7;
   registry.callback("outbox_backlog", "Events not yet published.", MetricType::kGauge,
@@ -81,7 +81,7 @@ TEST(MetricsTest, CallbackMetricsReadAtScrapeTime) {
   EXPECT_NE(registry.expose().find("outbox_backlog 0\n"), std::string::npos);
 }
 
-TEST(MetricsTest, ProcessMetricsArePresentAndPositive) {
+TEST(HttpMetricsTest, ProcessMetricsArePresentAndPositive) {
   MetricsRegistry registry;
   add_process_metrics(registry);
   const std::string text = registry.expose();
@@ -91,7 +91,7 @@ TEST(MetricsTest, ProcessMetricsArePresentAndPositive) {
   EXPECT_GT(std::stod(text.substr(rss + 31)), 0.0);
 }
 
-TEST(MetricsTest, InvalidNamesAndTypeClashesAreRejected) {
+TEST(HttpMetricsTest, InvalidNamesAndTypeClashesAreRejected) {
   MetricsRegistry registry;
   registry.counter("a_total", "A.");
   EXPECT_THROW(registry.gauge("a_total", "A."), std::invalid_argument);
@@ -99,7 +99,7 @@ TEST(MetricsTest, InvalidNamesAndTypeClashesAreRejected) {
   EXPECT_THROW(registry.counter("ok_total", "B.", {"le"}), std::invalid_argument);
 }
 
-TEST(MetricsTest, ConcurrentIncrementsAreAllCounted) {
+TEST(HttpMetricsTest, ConcurrentIncrementsAreAllCounted) {
   MetricsRegistry registry;
   Counter& c = registry.counter("n_total", "N.").with({});
   Histogram& h = registry.histogram("h_seconds", "H.", {}).with({});
@@ -117,7 +117,7 @@ TEST(MetricsTest, ConcurrentIncrementsAreAllCounted) {
   EXPECT_EQ(h.count(), 40'000u);
 }
 
-TEST(MetricsTest, ValueFormatting) {
+TEST(HttpMetricsTest, ValueFormatting) {
   EXPECT_EQ(format_value(0.0005), "0.0005");
   EXPECT_EQ(format_value(2.0), "2");
   EXPECT_EQ(format_value(1.0 / 0.0), "+Inf");

@@ -41,7 +41,7 @@ std::string parse_error(std::vector<std::string> args) {
   return "";
 }
 
-TEST(OptionsTest, Defaults) {
+TEST(HttpOptionsTest, Defaults) {
   const ServerOptions o = parse({});
   EXPECT_EQ(o.port, 8080);
   EXPECT_EQ(o.read_timeout, milliseconds(30'000));
@@ -49,7 +49,7 @@ TEST(OptionsTest, Defaults) {
   EXPECT_FALSE(o.access_log);
 }
 
-TEST(OptionsTest, FlagsAreParsed) {
+TEST(HttpOptionsTest, FlagsAreParsed) {
   const ServerOptions o =
       parse({"--port", "8081", "--threads", "3", "--read-timeout", "500ms", "--idle-timeout", "2m",
              "--grace-period", "1.5s", "--body-limit", "64KiB", "--header-limit", "16384",
@@ -66,7 +66,7 @@ TEST(OptionsTest, FlagsAreParsed) {
   EXPECT_EQ(o.host, "127.0.0.1");
 }
 
-TEST(OptionsTest, EnvironmentIsTheFallback) {
+TEST(HttpOptionsTest, EnvironmentIsTheFallback) {
   const ScopedEnv port("KSIMTEST_PORT", "9090");
   const ScopedEnv grace("KSIMTEST_GRACE_PERIOD", "45s");
   const ScopedEnv access("KSIMTEST_ACCESS_LOG", "true");
@@ -78,7 +78,7 @@ TEST(OptionsTest, EnvironmentIsTheFallback) {
   EXPECT_EQ(parse({"--port", "1234"}, "KSIMTEST_").port, 1234);
 }
 
-TEST(OptionsTest, BadEnvironmentValueNamesTheFlag) {
+TEST(HttpOptionsTest, BadEnvironmentValueNamesTheFlag) {
   const ScopedEnv timeout("KSIMTEST_READ_TIMEOUT", "soon");
   CLI::App app{"test"};
   ServerOptions options;
@@ -92,7 +92,7 @@ TEST(OptionsTest, BadEnvironmentValueNamesTheFlag) {
   }
 }
 
-TEST(OptionsTest, BadValuesNameTheFlag) {
+TEST(HttpOptionsTest, BadValuesNameTheFlag) {
   const std::vector<std::pair<std::string, std::string>> cases = {
       {"--read-timeout", "5"},   {"--read-timeout", "5 parsecs"},
       {"--idle-timeout", "-1s"}, {"--grace-period", "abc"},
@@ -109,7 +109,7 @@ TEST(OptionsTest, BadValuesNameTheFlag) {
   }
 }
 
-TEST(OptionsTest, ParseDuration) {
+TEST(HttpOptionsTest, ParseDuration) {
   EXPECT_EQ(parse_duration("250ms").value(), milliseconds(250));
   EXPECT_EQ(parse_duration("30s").value(), milliseconds(30'000));
   EXPECT_EQ(parse_duration("1h").value(), milliseconds(3'600'000));
@@ -122,7 +122,7 @@ TEST(OptionsTest, ParseDuration) {
   }
 }
 
-TEST(OptionsTest, ParseSize) {
+TEST(HttpOptionsTest, ParseSize) {
   EXPECT_EQ(parse_size("1MiB").value(), 1'048'576u);
   EXPECT_EQ(parse_size("8k").value(), 8'192u);
   EXPECT_EQ(parse_size("100").value(), 100u);
@@ -131,7 +131,7 @@ TEST(OptionsTest, ParseSize) {
   }
 }
 
-TEST(OptionsTest, FormatDuration) {
+TEST(HttpOptionsTest, FormatDuration) {
   EXPECT_EQ(format_duration(milliseconds(30'000)), "30s");
   EXPECT_EQ(format_duration(milliseconds(120'000)), "2m");
   EXPECT_EQ(format_duration(milliseconds(250)), "250ms");

@@ -22,7 +22,7 @@ Handler reply(std::string text) {
 
 nlohmann::json body_of(const Response& res) { return nlohmann::json::parse(res.body()); }
 
-TEST(RouterTest, PathParamsAreExtractedByName) {
+TEST(HttpRouterTest, PathParamsAreExtractedByName) {
   Router router;
   router.get("/api/v1/shops/{shop}/products/{id}", [](const Request& req) {
     return json_response(Status::ok, {{"shop", *req.param("shop")},
@@ -34,7 +34,7 @@ TEST(RouterTest, PathParamsAreExtractedByName) {
   EXPECT_EQ(body_of(res), (nlohmann::json{{"shop", "s1"}, {"id", "42"}, {"missing", false}}));
 }
 
-TEST(RouterTest, QueryParamsAreDecoded) {
+TEST(HttpRouterTest, QueryParamsAreDecoded) {
   Router router;
   router.get("/search", [](const Request& req) {
     nlohmann::json all = nlohmann::json::array();
@@ -53,7 +53,7 @@ TEST(RouterTest, QueryParamsAreDecoded) {
   EXPECT_EQ(body["all"][2], (nlohmann::json{"page", "2"}));
 }
 
-TEST(RouterTest, UnknownPathIs404Json) {
+TEST(HttpRouterTest, UnknownPathIs404Json) {
   Router router;
   router.get("/a/{id}", reply("a"));
   for (const char* target : {"/b", "/a", "/a/", "/a/1/2", "relative"}) {
@@ -64,7 +64,7 @@ TEST(RouterTest, UnknownPathIs404Json) {
   }
 }
 
-TEST(RouterTest, WrongMethodIs405WithAllow) {
+TEST(HttpRouterTest, WrongMethodIs405WithAllow) {
   Router router;
   router.get("/items/{id}", reply("get"));
   router.put("/items/{id}", reply("put"));
@@ -77,7 +77,7 @@ TEST(RouterTest, WrongMethodIs405WithAllow) {
   EXPECT_EQ(router.dispatch(make(Verb::get, "/items"))[Field::allow], "POST");
 }
 
-TEST(RouterTest, LiteralSegmentBeatsParameter) {
+TEST(HttpRouterTest, LiteralSegmentBeatsParameter) {
   Router router;
   router.get("/items/{id}", reply("param"));
   router.get("/items/new", reply("literal"));
@@ -89,7 +89,7 @@ TEST(RouterTest, LiteralSegmentBeatsParameter) {
   EXPECT_EQ(router.dispatch(make(Verb::get, "/other/special")).body(), "param-first");
 }
 
-TEST(RouterTest, ParameterRouteServesMethodTheLiteralLacks) {
+TEST(HttpRouterTest, ParameterRouteServesMethodTheLiteralLacks) {
   Router router;
   router.get("/items/{id}", reply("get-param"));
   router.post("/items/new", reply("post-literal"));
@@ -97,7 +97,7 @@ TEST(RouterTest, ParameterRouteServesMethodTheLiteralLacks) {
   EXPECT_EQ(router.dispatch(make(Verb::post, "/items/new")).body(), "post-literal");
 }
 
-TEST(RouterTest, MatchReportsTheRouteIndex) {
+TEST(HttpRouterTest, MatchReportsTheRouteIndex) {
   Router router;
   router.get("/a", reply("a"));
   router.get("/b/{x}", reply("b"));
@@ -108,7 +108,7 @@ TEST(RouterTest, MatchReportsTheRouteIndex) {
   EXPECT_EQ(router.route(m.route).pattern, "/b/{x}");
 }
 
-TEST(RouterTest, HandlerExceptionBecomesJson500) {
+TEST(HttpRouterTest, HandlerExceptionBecomesJson500) {
   Router router;
   router.get("/boom", [](const Request&) -> Response { throw std::runtime_error("kaput"); });
   const Response res = router.dispatch(make(Verb::get, "/boom"));
@@ -116,7 +116,7 @@ TEST(RouterTest, HandlerExceptionBecomesJson500) {
   EXPECT_EQ(body_of(res)["error"], "internal");
 }
 
-TEST(RouterTest, BadPatternsAreRejectedAtRegistration) {
+TEST(HttpRouterTest, BadPatternsAreRejectedAtRegistration) {
   Router router;
   router.get("/x/{id}", reply("x"));
   EXPECT_THROW(router.get("x", reply("")), std::invalid_argument);

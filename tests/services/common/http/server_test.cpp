@@ -2,7 +2,9 @@
 // requests, the idle timeout and the built-in endpoints.
 #include <gtest/gtest.h>
 
+#include <cstdio>
 #include <nlohmann/json.hpp>
+#include <vector>
 
 #include "ksim/services/http/json.h"
 #include "loopback.h"
@@ -30,7 +32,7 @@ Router demo_router() {
 
 nlohmann::json json_of(const Response& res) { return nlohmann::json::parse(res.body()); }
 
-TEST(ServerTest, KeepAliveServesTwoRequestsOnOneConnection) {
+TEST(HttpServerTest, KeepAliveServesTwoRequestsOnOneConnection) {
   RunningServer s(demo_router());
   RawConnection c(s.port());
   c.send(get_request("/items/1"));
@@ -45,7 +47,7 @@ TEST(ServerTest, KeepAliveServesTwoRequestsOnOneConnection) {
             std::string::npos);
 }
 
-TEST(ServerTest, PipelinedRequestsAreAnsweredInOrder) {
+TEST(HttpServerTest, PipelinedRequestsAreAnsweredInOrder) {
   RunningServer s(demo_router());
   RawConnection c(s.port());
   const std::string echo_body = R"({"n":2})";
@@ -61,7 +63,7 @@ TEST(ServerTest, PipelinedRequestsAreAnsweredInOrder) {
   EXPECT_EQ(json_of(*r3)["id"], "3");
 }
 
-TEST(ServerTest, OversizedBodyIs413ThenClose) {
+TEST(HttpServerTest, OversizedBodyIs413ThenClose) {
   ServerOptions o = test_options();
   o.body_limit = 1024;
   RunningServer s(demo_router(), o);
@@ -77,7 +79,7 @@ TEST(ServerTest, OversizedBodyIs413ThenClose) {
   EXPECT_TRUE(c.wait_closed());
 }
 
-TEST(ServerTest, OversizedHeadersAre431) {
+TEST(HttpServerTest, OversizedHeadersAre431) {
   ServerOptions o = test_options();
   o.header_limit = 2048;
   RunningServer s(demo_router(), o);
@@ -90,7 +92,7 @@ TEST(ServerTest, OversizedHeadersAre431) {
   EXPECT_TRUE(c.wait_closed());
 }
 
-TEST(ServerTest, MalformedRequestLineIs400ThenClose) {
+TEST(HttpServerTest, MalformedRequestLineIs400ThenClose) {
   RunningServer s(demo_router());
   for (const char* garbage : {"GARBAGE\r\n\r\n", "GET /x HTTP/9.Z\r\n\r\n", "GET\r\n\r\n"}) {
     RawConnection c(s.port());
@@ -103,7 +105,7 @@ TEST(ServerTest, MalformedRequestLineIs400ThenClose) {
   }
 }
 
-TEST(ServerTest, BadJsonAndUnknownRoutesGetJsonErrors) {
+TEST(HttpServerTest, BadJsonAndUnknownRoutesGetJsonErrors) {
   RunningServer s(demo_router());
   RawConnection c(s.port());
   c.send(
@@ -120,7 +122,7 @@ TEST(ServerTest, BadJsonAndUnknownRoutesGetJsonErrors) {
   EXPECT_TRUE(missing->keep_alive());  // a 4xx from a handler keeps the connection
 }
 
-TEST(ServerTest, IdleTimeoutClosesTheConnection) {
+TEST(HttpServerTest, IdleTimeoutClosesTheConnection) {
   ServerOptions o = test_options();
   o.idle_timeout = std::chrono::milliseconds(200);
   RunningServer s(demo_router(), o);
@@ -130,7 +132,52 @@ TEST(ServerTest, IdleTimeoutClosesTheConnection) {
   EXPECT_TRUE(c.wait_closed()) << c.error().message();
 }
 
-TEST(ServerTest, HealthReadyAndMetrics) {
+TEST(HttpServerTest, ReadTimeoutClosesAHalfSentRequest) {
+  ServerOptions o = test_options();
+  o.read_timeout = std::chrono::milliseconds(200);
+  RunningServer s(demo_router(), o);
+  RawConnection c(s.port());
+  c.send("GET /items/1 HTTP/1.1\r\nHost: t\r\n");  // the blank line never comes
+  EXPECT_TRUE(c.wait_closed()) << c.error().message();
+}
+
+// The lines `logger` wrote to `file` so far, each parsed as JSON.
+std::vector<nlohmann::json> log_lines(std::FILE* file) {
+  std::fflush(file);
+  std::rewind(file);
+  std::vector<nlohmann::json> lines;
+  char buf[4096];
+  while (std::fgets(buf, sizeof buf, file) != nullptr) lines.push_back(nlohmann::json::parse(buf));
+  return lines;
+}
+
+TEST(HttpServerTest, AccessLogOnlyWhenEnabled) {
+  for (const bool enabled : {false, true}) {
+    std::FILE* file = std::tmpfile();
+    ASSERT_NE(file, nullptr);
+    {
+      ServerOptions o = test_options();
+      o.access_log = enabled;
+      RunningServer s(demo_router(), o, std::make_shared<Logger>(LogLevel::kInfo, file));
+      RawConnection c(s.port());
+      c.send(get_request("/items/5?x=1"));
+      ASSERT_TRUE(c.read_response());
+    }
+    int requests = 0;
+    for (const auto& line : log_lines(file)) {
+      if (line["msg"] != "request") continue;
+      ++requests;
+      EXPECT_EQ(line["method"], "GET");
+      EXPECT_EQ(line["target"], "/items/5?x=1");
+      EXPECT_EQ(line["status"], 200);
+      EXPECT_TRUE(line["duration_us"].is_number_integer());
+    }
+    EXPECT_EQ(requests, enabled ? 1 : 0);
+    std::fclose(file);
+  }
+}
+
+TEST(HttpServerTest, HealthReadyAndMetrics) {
   RunningServer s(demo_router());
   RawConnection c(s.port());
   c.send(get_request("/health"));
