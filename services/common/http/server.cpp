@@ -87,6 +87,7 @@ struct Server::Impl {
   tcp::acceptor acceptor;
   net::signal_set signals;
   net::steady_timer grace_timer;
+  net::steady_timer accept_retry;
   std::size_t next_worker = 0;
   bool finished = false;  // control thread only
   std::uint16_t port = 0;
@@ -123,7 +124,8 @@ Server::Impl::Impl(ServerOptions options, Router router, std::shared_ptr<Metrics
     : workers(make_workers(thread_count(options.threads))),
       acceptor(control),
       signals(control),
-      grace_timer(control) {
+      grace_timer(control),
+      accept_retry(control) {
   core.options = std::move(options);
   core.options.threads = static_cast<unsigned>(workers.size());
   core.router = std::move(router);
@@ -173,6 +175,9 @@ void Server::Impl::build_metrics() {
   core.accepted =
       &m.counter("http_connections_accepted_total", "TCP connections accepted.").with({});
   core.open = &m.gauge("http_connections_open", "TCP connections open.").with({});
+  core.protocol_errors =
+      &m.counter("http_protocol_errors_total",
+                 "Requests refused before routing (malformed or too large).", {"code"});
   for (std::size_t i = 0; i < core.router.size(); ++i) {
     const Route& r = core.router.route(i);
     const auto verb = boost::beast::http::to_string(r.method);
@@ -201,15 +206,20 @@ void Server::Impl::do_accept() {
   acceptor.async_accept(worker.ctx, [this, &worker](beast::error_code ec, tcp::socket socket) {
     if (ec == net::error::operation_aborted || !acceptor.is_open()) return;
     if (ec) {
+      // Out of file descriptors and the like: retrying at once would spin.
       core.logger->warn("accept failed", {{"error", ec.message()}});
-    } else {
-      socket.set_option(tcp::no_delay(true), ec);
-      ++core.sessions;
-      core.accepted->inc();
-      core.open->add(1);
-      auto session = std::make_shared<detail::Session>(std::move(socket), core, worker);
-      net::post(worker.ctx, [session] { session->start(); });
+      accept_retry.expires_after(std::chrono::milliseconds(100));
+      accept_retry.async_wait([this](beast::error_code e) {
+        if (!e && acceptor.is_open()) do_accept();
+      });
+      return;
     }
+    socket.set_option(tcp::no_delay(true), ec);
+    ++core.sessions;
+    core.accepted->inc();
+    core.open->add(1);
+    auto session = std::make_shared<detail::Session>(std::move(socket), core, worker);
+    net::post(worker.ctx, [session] { session->start(); });
     do_accept();
   });
 }
@@ -218,6 +228,7 @@ void Server::Impl::begin_drain() {
   if (core.draining.exchange(true)) return;
   beast::error_code ec;
   acceptor.close(ec);
+  accept_retry.cancel();
   signals.cancel(ec);
   // Logged once new connections are refused (the drain test relies on it).
   core.logger->info("draining", {{"grace_period_ms", core.options.grace_period.count()},

@@ -63,6 +63,7 @@ struct ServerCore {
   Gauge* in_flight = nullptr;
   Counter* accepted = nullptr;
   Gauge* open = nullptr;
+  CounterFamily* protocol_errors = nullptr;  // by code: 400, 408, 413, 431 (rare path)
   std::atomic<bool> ready{false};
   std::atomic<bool> draining{false};
   std::atomic<bool> stopped{false};  // no more posting to io_contexts

@@ -129,6 +129,7 @@ void Session::fail_read(beast::error_code ec) {
 }
 
 void Session::send_error(Status status, std::string_view code, std::string message) {
+  core_.protocol_errors->with({std::to_string(static_cast<unsigned>(status))}).inc();
   response_ = json_error(status, code, message);
   response_.keep_alive(false);
   response_.prepare_payload();

@@ -103,6 +103,8 @@ TEST(HttpServerTest, MalformedRequestLineIs400ThenClose) {
     EXPECT_EQ(json_of(*res)["error"], "malformed_request");
     EXPECT_TRUE(c.wait_closed()) << garbage;
   }
+  EXPECT_NE(s.server().metrics().expose().find("http_protocol_errors_total{code=\"400\"} 3\n"),
+            std::string::npos);
 }
 
 TEST(HttpServerTest, BadJsonAndUnknownRoutesGetJsonErrors) {
