@@ -93,6 +93,7 @@ class Session : public std::enable_shared_from_this<Session> {
  private:
   void read_request();
   void on_read_some(beast::error_code ec);
+  void read_body();
   void on_read(beast::error_code ec);
   void fail_read(beast::error_code ec);
   void process();
@@ -109,9 +110,10 @@ class Session : public std::enable_shared_from_this<Session> {
   Response response_;
   ServerCore& core_;
   Worker& worker_;
-  bool waiting_idle_ = false;  // a read for a new request is pending, nothing buffered
-  bool first_ = true;          // no request has been read yet
-  bool in_flight_ = false;     // counted in the in-flight gauge
+  bool waiting_idle_ = false;   // a read for a new request is pending, nothing buffered
+  bool first_ = true;           // no request has been read yet
+  bool in_flight_ = false;      // counted in the in-flight gauge
+  bool continue_sent_ = false;  // "100 Continue" already sent for this request
   std::array<char, 2048> discard_{};
 };
 

@@ -3,7 +3,9 @@
 // needs no strand and no lock.
 #include <algorithm>
 #include <boost/asio/post.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/core/bind_handler.hpp>
+#include <boost/beast/core/string.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/write.hpp>
@@ -74,6 +76,7 @@ void Session::read_request() {
     return;
   }
   parser_.emplace();
+  continue_sent_ = false;
   parser_->header_limit(static_cast<std::uint32_t>(std::min<std::size_t>(
       core_.options.header_limit, std::numeric_limits<std::uint32_t>::max())));
   parser_->body_limit(core_.options.body_limit);
@@ -92,6 +95,29 @@ void Session::on_read_some(beast::error_code ec) {
   if (parser_->is_done()) return process();
   // The rest of a request that began arriving: the read timeout applies.
   stream_.expires_after(core_.options.read_timeout);
+  if (parser_->is_header_done()) return read_body();
+  http::async_read_header(stream_, buffer_, *parser_,
+                          [self = shared_from_this()](beast::error_code e, std::size_t) {
+                            if (e) return self->fail_read(e);
+                            if (self->parser_->is_done()) return self->process();
+                            self->read_body();
+                          });
+}
+
+void Session::read_body() {
+  // A client that sent "Expect: 100-continue" (curl does for bodies over
+  // 1 KiB) waits for this interim response before sending the body.
+  const auto expect = parser_->get()[http::field::expect];
+  if (!continue_sent_ && beast::iequals(expect, "100-continue")) {
+    continue_sent_ = true;
+    static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+    net::async_write(stream_, net::buffer(kContinue.data(), kContinue.size()),
+                     [self = shared_from_this()](beast::error_code e, std::size_t) {
+                       if (e) return;
+                       self->read_body();
+                     });
+    return;
+  }
   http::async_read(
       stream_, buffer_, *parser_,
       [self = shared_from_this()](beast::error_code e, std::size_t) { self->on_read(e); });

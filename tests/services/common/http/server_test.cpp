@@ -63,6 +63,24 @@ TEST(HttpServerTest, PipelinedRequestsAreAnsweredInOrder) {
   EXPECT_EQ(json_of(*r3)["id"], "3");
 }
 
+TEST(HttpServerTest, ExpectContinueGetsAnInterimResponse) {
+  RunningServer s(demo_router());
+  RawConnection c(s.port());
+  const std::string body = R"({"big":")" + std::string(2000, 'b') + R"("})";
+  c.send(
+      "POST /echo HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\n"
+      "Expect: 100-continue\r\nContent-Length: " +
+      std::to_string(body.size()) + "\r\n\r\n");
+  const auto interim = c.read_response();
+  ASSERT_TRUE(interim) << c.error().message();
+  EXPECT_EQ(interim->result(), Status::continue_);
+  c.send(body);
+  const auto res = c.read_response();
+  ASSERT_TRUE(res) << c.error().message();
+  EXPECT_EQ(res->result(), Status::ok);
+  EXPECT_EQ(json_of(*res)["big"].get<std::string>().size(), 2000u);
+}
+
 TEST(HttpServerTest, OversizedBodyIs413ThenClose) {
   ServerOptions o = test_options();
   o.body_limit = 1024;
