@@ -1,6 +1,7 @@
 #include "ksim/services/http/options.h"
 
 #include <CLI/CLI.hpp>
+#include <boost/asio/ip/address.hpp>
 #include <charconv>
 #include <cmath>
 #include <limits>
@@ -118,9 +119,16 @@ void add_server_options(CLI::App& app, ServerOptions& o, std::string_view env_pr
   const std::string p(env_prefix);
   const auto duration = [](const std::string& s) { return parse_duration(s); };
   const auto size = [](const std::string& s) { return parse_size(s); };
-  app.add_option("--host", o.host, "Address to listen on")
+  app.add_option("--host", o.host, "Address to listen on (an IPv4 or IPv6 literal)")
       ->envname(p + "BIND_ADDRESS")
-      ->capture_default_str();
+      ->capture_default_str()
+      ->check(CLI::Validator(
+          [](std::string& text) -> std::string {
+            boost::system::error_code ec;
+            (void)boost::asio::ip::make_address(text, ec);
+            return ec ? "'" + text + "' is not an IP address" : std::string();
+          },
+          "ADDRESS"));
   add_parsed(
       app, "--port", p + "PORT", "TCP port (0 = any free port)", std::to_string(o.port),
       [](const std::string& s) { return parse_integer(s, 0, 65535); },

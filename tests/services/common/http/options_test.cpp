@@ -98,7 +98,8 @@ TEST(HttpOptionsTest, BadValuesNameTheFlag) {
       {"--idle-timeout", "-1s"}, {"--grace-period", "abc"},
       {"--port", "70000"},       {"--port", "80x"},
       {"--body-limit", "1.5"},   {"--header-limit", "3TB"},
-      {"--log-level", "loud"},   {"--threads", "-2"}};
+      {"--log-level", "loud"},   {"--threads", "-2"},
+      {"--host", "localhost:80"}};
   for (const auto& [flag, value] : cases) {
     const std::string message = parse_error({flag, value});
     if (flag == "--read-timeout" && value == "5") {
