@@ -4,6 +4,7 @@
 
 #include <cstdio>
 #include <nlohmann/json.hpp>
+#include <random>
 #include <vector>
 
 #include "ksim/services/http/json.h"
@@ -123,6 +124,28 @@ TEST(HttpServerTest, MalformedRequestLineIs400ThenClose) {
   }
   EXPECT_NE(s.server().metrics().expose().find("http_protocol_errors_total{code=\"400\"} 3\n"),
             std::string::npos);
+}
+
+TEST(HttpServerTest, GarbageNeverTakesTheServerDown) {
+  ServerOptions o = test_options();
+  o.read_timeout = std::chrono::milliseconds(200);
+  RunningServer s(demo_router(), o);
+  std::mt19937 random(7);  // fixed seed: the same bytes every run
+  const std::string prefixes[] = {"", "GET /items/", "POST /echo HTTP/1.1\r\nContent-Length: ",
+                                  "GET / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n"};
+  for (int i = 0; i < 40; ++i) {
+    std::string bytes = prefixes[i % 4];
+    const std::size_t n = 1 + random() % 600;
+    for (std::size_t b = 0; b < n; ++b) bytes.push_back(static_cast<char>(random() & 0xff));
+    RawConnection c(s.port());
+    c.send(bytes);
+    // Dropped without reading: the server may be answering or still reading.
+  }
+  RawConnection after(s.port());
+  after.send(get_request("/health"));
+  const auto res = after.read_response();
+  ASSERT_TRUE(res) << after.error().message();
+  EXPECT_EQ(res->result(), Status::ok);
 }
 
 TEST(HttpServerTest, BadJsonAndUnknownRoutesGetJsonErrors) {
