@@ -26,6 +26,27 @@ std::string wire_of(const Route& r, const std::string& host) {
   return w + "\r\n" + r.body;
 }
 
+// One worker per thread, each with the whole schedule (it keeps its share)
+// and its part of the connection limit.
+std::vector<std::unique_ptr<detail::Worker>> make_workers(const LoadSpec& spec,
+                                                          const RunOptions& options,
+                                                          const boost::asio::ip::tcp::endpoint& to,
+                                                          const std::string& host,
+                                                          unsigned threads) {
+  const auto window_ns = static_cast<std::int64_t>(options.window.count());
+  std::vector<std::unique_ptr<detail::Worker>> workers;
+  for (unsigned i = 0; i < threads; ++i) {
+    Schedule schedule(spec, options.seed, options.time_scale, options.cut);
+    detail::WorkerConfig config{to, {}, 1, options.timeout.count(), i, threads};
+    for (const Route& r : schedule.routes()) config.wire.push_back(wire_of(r, host));
+    config.max_connections = std::max<std::size_t>(1, options.max_connections / threads);
+    Recorder recorder(schedule.routes().size(), window_ns, options.keep_records);
+    workers.push_back(std::make_unique<detail::Worker>(std::move(config), std::move(schedule),
+                                                       std::move(recorder)));
+  }
+  return workers;
+}
+
 }  // namespace
 
 std::expected<TargetUrl, std::string> parse_target(std::string_view url) {
@@ -71,19 +92,7 @@ std::expected<RunResult, std::string> run_load(const LoadSpec& spec, const RunOp
                                ? spec.host
                                : options.target.host + ":" + std::to_string(options.target.port);
   const unsigned threads = std::max(1u, options.threads);
-  const auto window_ns = static_cast<std::int64_t>(options.window.count());
-  std::vector<std::unique_ptr<detail::Worker>> workers;
-  for (unsigned i = 0; i < threads; ++i) {
-    Schedule schedule(spec, options.seed, options.time_scale, options.cut);
-    detail::WorkerConfig config{found.begin()->endpoint(), {}, 1,
-                                options.timeout.count(),   i,  threads};
-    for (const Route& r : schedule.routes()) config.wire.push_back(wire_of(r, host));
-    config.max_connections = std::max<std::size_t>(1, options.max_connections / threads);
-    Recorder recorder(schedule.routes().size(), window_ns, options.keep_records);
-    workers.push_back(std::make_unique<detail::Worker>(std::move(config), std::move(schedule),
-                                                       std::move(recorder)));
-  }
-
+  auto workers = make_workers(spec, options, found.begin()->endpoint(), host, threads);
   std::mutex mutex;
   std::condition_variable cv;
   unsigned running = threads;

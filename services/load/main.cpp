@@ -42,7 +42,7 @@ load::Micros duration_flag(const std::string& flag, const std::string& text) {
   return *d;
 }
 
-load::LoadSpec make_spec(const Flags& f, bool has_seed) {
+load::LoadSpec make_spec(const Flags& f) {
   if (!f.spec_file.empty()) {
     auto spec = load::read_spec_file(f.spec_file);
     if (!spec) throw UsageError{spec.error()};
@@ -67,7 +67,6 @@ load::LoadSpec make_spec(const Flags& f, bool has_seed) {
   }
   auto spec = load::quick_spec(q);
   if (!spec) throw UsageError{spec.error()};
-  (void)has_seed;
   return *spec;
 }
 
@@ -114,9 +113,11 @@ void add_flags(CLI::App& app, Flags& f) {
 }
 
 int run(const Flags& f, bool has_seed) {
-  load::LoadSpec spec = make_spec(f, has_seed);
   auto target = load::parse_target(f.target);
   if (!target) throw UsageError{"--target: " + target.error()};
+  if (!f.spec_file.empty() && f.rate > 0)
+    throw UsageError{"--rate: give either a spec file or the quick flags, not both"};
+  load::LoadSpec spec = make_spec(f);
   load::RunOptions o;
   o.target = *target;
   o.host_header = f.host;
