@@ -1,4 +1,4 @@
-// Histogram (histogram.h).
+// BasicHistogram (histogram.h), instantiated for Histogram and CoarseHistogram.
 #include "ksim/services/load/histogram.h"
 
 #include <algorithm>
@@ -6,36 +6,36 @@
 #include <cmath>
 
 namespace ksim::services::load {
-namespace {
 
-constexpr unsigned kSubBits = 7;                  // 128 sub-buckets a power of two
-constexpr std::uint64_t kSub = 1ull << kSubBits;  // 128
-constexpr std::uint64_t kExact = 2 * kSub;        // values below are their own bucket
-
-}  // namespace
-
-// Values in [2^(7+s), 2^(8+s)) for s >= 1 keep their top 8 bits: bucket
-// kExact + (s - 1) x 128 + (v >> s) - 128, of width 2^s.
-std::size_t Histogram::index_of(std::uint64_t value) {
-  if (value < kExact) return static_cast<std::size_t>(value);
-  const unsigned shift = static_cast<unsigned>(std::bit_width(value)) - (kSubBits + 1);
-  return static_cast<std::size_t>(kExact + (shift - 1) * kSub + (value >> shift) - kSub);
+// With S = 2^SubBits: values below 2S are their own bucket; values in
+// [2^(SubBits+s), 2^(SubBits+1+s)) for s >= 1 keep their top SubBits+1
+// bits: bucket 2S + (s - 1) S + (v >> s) - S, of width 2^s.
+template <unsigned SubBits, class Count>
+std::size_t BasicHistogram<SubBits, Count>::index_of(std::uint64_t value) {
+  constexpr std::uint64_t kSub = 1ull << SubBits;
+  if (value < 2 * kSub) return static_cast<std::size_t>(value);
+  const unsigned shift = static_cast<unsigned>(std::bit_width(value)) - (SubBits + 1);
+  return static_cast<std::size_t>(2 * kSub + (shift - 1) * kSub + (value >> shift) - kSub);
 }
 
-std::uint64_t Histogram::lower_of(std::size_t index) {
-  if (index < kExact) return index;
-  const std::uint64_t k = index - kExact;
-  const std::uint64_t shift = k / kSub + 1;
-  return (kSub + k % kSub) << shift;
+template <unsigned SubBits, class Count>
+std::uint64_t BasicHistogram<SubBits, Count>::lower_of(std::size_t index) {
+  constexpr std::uint64_t kSub = 1ull << SubBits;
+  if (index < 2 * kSub) return index;
+  const std::uint64_t k = index - 2 * kSub;
+  return (kSub + k % kSub) << (k / kSub + 1);
 }
 
-std::uint64_t Histogram::upper_of(std::size_t index) {
-  if (index < kExact) return index;
-  const std::uint64_t shift = (index - kExact) / kSub + 1;
+template <unsigned SubBits, class Count>
+std::uint64_t BasicHistogram<SubBits, Count>::upper_of(std::size_t index) {
+  constexpr std::uint64_t kSub = 1ull << SubBits;
+  if (index < 2 * kSub) return index;
+  const std::uint64_t shift = (index - 2 * kSub) / kSub + 1;
   return lower_of(index) + (1ull << shift) - 1;
 }
 
-void Histogram::merge(const Histogram& other) {
+template <unsigned SubBits, class Count>
+void BasicHistogram<SubBits, Count>::merge(const BasicHistogram& other) {
   if (other.counts_.size() > counts_.size()) counts_.resize(other.counts_.size(), 0);
   for (std::size_t i = 0; i < other.counts_.size(); ++i) counts_[i] += other.counts_[i];
   count_ += other.count_;
@@ -44,12 +44,12 @@ void Histogram::merge(const Histogram& other) {
   min_ = std::min(min_, other.min_);
 }
 
-std::uint64_t Histogram::quantile(double q) const {
+template <unsigned SubBits, class Count>
+std::uint64_t BasicHistogram<SubBits, Count>::quantile(double q) const {
   if (count_ == 0) return 0;
   if (q >= 1.0) return max_;
-  q = std::max(q, 0.0);
   const auto rank = std::max<std::uint64_t>(
-      1, static_cast<std::uint64_t>(std::ceil(q * static_cast<double>(count_))));
+      1, static_cast<std::uint64_t>(std::ceil(std::max(q, 0.0) * static_cast<double>(count_))));
   std::uint64_t seen = 0;
   for (std::size_t i = 0; i < counts_.size(); ++i) {
     seen += counts_[i];
@@ -61,5 +61,8 @@ std::uint64_t Histogram::quantile(double q) const {
   }
   return max_;
 }
+
+template class BasicHistogram<7, std::uint64_t>;
+template class BasicHistogram<5, std::uint32_t>;
 
 }  // namespace ksim::services::load

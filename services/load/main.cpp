@@ -1,6 +1,7 @@
 // ksim-load: an open-loop HTTP load generator. Plays a scenario's load
 // (or the quick flags) against one target, records latency from each
 // request's intended send time, prints a table and writes JSON/CSV.
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
@@ -112,6 +113,16 @@ void add_flags(CLI::App& app, Flags& f) {
   app.add_flag("--quiet", f.quiet, "No table on stdout");
 }
 
+// Each connection is a descriptor: lift the soft limit (often 1024) to the
+// hard one so that --max-connections, not EMFILE, bounds the pool.
+void raise_descriptor_limit() {
+  rlimit lim{};
+  if (::getrlimit(RLIMIT_NOFILE, &lim) == 0 && lim.rlim_cur < lim.rlim_max) {
+    lim.rlim_cur = lim.rlim_max;
+    ::setrlimit(RLIMIT_NOFILE, &lim);
+  }
+}
+
 int run(const Flags& f, bool has_seed) {
   auto target = load::parse_target(f.target);
   if (!target) throw UsageError{"--target: " + target.error()};
@@ -139,6 +150,7 @@ int run(const Flags& f, bool has_seed) {
                    static_cast<unsigned long long>(done));
     };
   }
+  raise_descriptor_limit();
   auto result = load::run_load(spec, o);
   if (o.progress) std::fputs("\n", stderr);
   if (!result) {

@@ -49,7 +49,7 @@ void RouteStats::merge(const RouteStats& other) {
 }
 
 void WindowStats::merge(const WindowStats& other) {
-  latency.merge(other.latency);
+  latency_us.merge(other.latency_us);
   requests += other.requests;
   add(classes, other.classes);
   errors += other.errors;
@@ -77,7 +77,7 @@ void Recorder::response(std::uint32_t route, std::int64_t intended, std::int64_t
   ++r.classes[c];
   if (c != 0) ++r.codes[status];
   WindowStats& w = window_of(intended);
-  w.latency.record(latency);
+  w.latency_us.record(latency / 1000);
   ++w.requests;
   ++w.classes[c];
   if (keep_records_)

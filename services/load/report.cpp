@@ -13,6 +13,10 @@ namespace ksim::services::load {
 namespace {
 
 double ms(std::uint64_t ns) { return static_cast<double>(ns) / 1e6; }
+double us_to_ms(std::uint64_t us) { return static_cast<double>(us) / 1e3; }
+
+// More windows than this go to --json only (a day in 10 s windows is 8640 rows).
+constexpr std::size_t kMaxTableWindows = 120;
 
 struct Quantile {
   const char* name;
@@ -21,11 +25,13 @@ struct Quantile {
 constexpr Quantile kQuantiles[] = {
     {"p50", 0.5}, {"p90", 0.9}, {"p95", 0.95}, {"p99", 0.99}, {"p999", 0.999}};
 
-nlohmann::json latency_json(const Histogram& h) {
+// Percentiles, max and mean in ms of a histogram in units of `per_ms` per ms.
+template <class H>
+nlohmann::json latency_json(const H& h, double per_ms = 1e6) {
   nlohmann::json j;
-  for (const auto& [name, q] : kQuantiles) j[name] = ms(h.quantile(q));
-  j["max"] = ms(h.max());
-  j["mean"] = h.mean() / 1e6;
+  for (const auto& [name, q] : kQuantiles) j[name] = static_cast<double>(h.quantile(q)) / per_ms;
+  j["max"] = static_cast<double>(h.max()) / per_ms;
+  j["mean"] = h.mean() / per_ms;
   return j;
 }
 
@@ -99,7 +105,7 @@ nlohmann::json to_json(const RunResult& r) {
                             {"2xx", w.classes[2]},
                             {"4xx", w.classes[4]},
                             {"5xx", w.classes[5]},
-                            {"latency_ms", latency_json(w.latency)}});
+                            {"latency_ms", latency_json(w.latency_us, 1e3)}});
   }
   return j;
 }
@@ -125,6 +131,10 @@ void print_table(std::ostream& out, const RunResult& r) {
     out << "\n";
   }
   if (r.recorder.windows().size() <= 1) return;
+  if (r.recorder.windows().size() > kMaxTableWindows) {
+    out << r.recorder.windows().size() << " windows: see --json\n";
+    return;
+  }
   const double window_s = static_cast<double>(r.recorder.window_ns()) / 1e9;
   out << "\n"
       << std::setw(10) << "window s" << std::setw(10) << "requests" << std::setw(8) << "errors"
@@ -135,9 +145,9 @@ void print_table(std::ostream& out, const RunResult& r) {
     const WindowStats& w = r.recorder.windows()[i];
     out << std::setw(10) << fixed(static_cast<double>(i) * window_s, 1) << std::setw(10)
         << w.requests << std::setw(8) << w.errors << std::setw(7) << w.classes[5] << std::setw(9)
-        << fixed(ms(w.latency.quantile(0.5)), 2) << std::setw(9)
-        << fixed(ms(w.latency.quantile(0.99)), 2) << std::setw(9) << fixed(ms(w.latency.max()), 2)
-        << "\n";
+        << fixed(us_to_ms(w.latency_us.quantile(0.5)), 2) << std::setw(9)
+        << fixed(us_to_ms(w.latency_us.quantile(0.99)), 2) << std::setw(9)
+        << fixed(us_to_ms(w.latency_us.max()), 2) << "\n";
   }
 }
 

@@ -40,6 +40,8 @@ TEST(LoadHistogram, BucketsTileTheValues) {
     EXPECT_GE(Histogram::upper_of(i), v);
     EXPECT_LE(static_cast<double>(Histogram::upper_of(i) - Histogram::lower_of(i)),
               static_cast<double>(v) / 128.0 + 1);
+    EXPECT_EQ(Histogram::index_of(Histogram::lower_of(i)), i);
+    EXPECT_EQ(Histogram::index_of(Histogram::upper_of(i)), i);
     if (i > 0) {
       EXPECT_EQ(Histogram::upper_of(i - 1) + 1, Histogram::lower_of(i));
     }
@@ -60,6 +62,21 @@ TEST(LoadHistogram, PercentilesWithinTheRelativeError) {
   EXPECT_EQ(h.min(), values.front());
   EXPECT_EQ(h.quantile(1.0), values.back());
   EXPECT_EQ(h.count(), values.size());
+}
+
+TEST(LoadHistogram, TheCoarseOneKeepsItsLargerBound) {
+  auto values = lognormal_ns(4, 50'000);
+  CoarseHistogram h;
+  for (auto v : values) h.record(v);
+  std::sort(values.begin(), values.end());
+  EXPECT_DOUBLE_EQ(CoarseHistogram::kRelativeError, 1.0 / 64);
+  for (double q : {0.5, 0.9, 0.99, 0.999}) {
+    const double want = static_cast<double>(exact(values, q));
+    EXPECT_NEAR(static_cast<double>(h.quantile(q)), want,
+                want * CoarseHistogram::kRelativeError + 0.5)
+        << "q " << q;
+  }
+  EXPECT_EQ(h.quantile(1.0), values.back());
 }
 
 TEST(LoadHistogram, SmallValuesAreExact) {

@@ -42,7 +42,7 @@ struct RouteStats {
 
 /// One --window of intended send times, all routes.
 struct WindowStats {
-  Histogram latency;
+  CoarseHistogram latency_us;  // in microseconds: a day of 10 s windows stays small
   std::uint64_t requests = 0;
   std::array<std::uint64_t, 6> classes{};
   std::uint64_t errors = 0;
