@@ -37,8 +37,11 @@ std::vector<std::unique_ptr<detail::Worker>> make_workers(const LoadSpec& spec,
   std::vector<std::unique_ptr<detail::Worker>> workers;
   for (unsigned i = 0; i < threads; ++i) {
     Schedule schedule(spec, options.seed, options.time_scale, options.cut);
-    detail::WorkerConfig config{to, {}, 1, options.timeout.count(), i, threads};
-    for (const Route& r : schedule.routes()) config.wire.push_back(wire_of(r, host));
+    detail::WorkerConfig config{to, {}, {}, 1, options.timeout.count(), i, threads};
+    for (const Route& r : schedule.routes()) {
+      config.wire.push_back(wire_of(r, host));
+      config.head.push_back(r.method == "HEAD");
+    }
     config.max_connections = std::max<std::size_t>(1, options.max_connections / threads);
     Recorder recorder(schedule.routes().size(), window_ns, options.keep_records);
     workers.push_back(std::make_unique<detail::Worker>(std::move(config), std::move(schedule),

@@ -159,7 +159,12 @@ int run(const Flags& f, bool has_seed) {
   }
   if (!f.quiet) load::print_table(std::cout, *result);
   if (!f.json.empty()) {
-    if (auto w = load::write_atomically(f.json, load::to_json(*result).dump(2) + "\n"); !w) {
+    nlohmann::json j = load::to_json(*result);
+    j["target"] = f.target;
+    j["seed"] = o.seed;
+    j["time_scale"] = o.time_scale;
+    j["spec"] = f.spec_file.empty() ? "(flags)" : f.spec_file;
+    if (auto w = load::write_atomically(f.json, j.dump(2) + "\n"); !w) {
       std::cerr << "ksim-load: " << w.error() << "\n";
       return 1;
     }

@@ -123,6 +123,7 @@ void Worker::send(Connection& c, Pending p) {
                         return;
                       }
                       keep->parser.emplace();
+                      if (config_.head[keep->request.route]) keep->parser->skip(true);
                       http::async_read(keep->socket, keep->buffer, *keep->parser,
                                        [this, keep](error_code rec, std::size_t) {
                                          on_read(*keep, rec);

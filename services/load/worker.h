@@ -71,6 +71,7 @@ struct Connection : std::enable_shared_from_this<Connection> {
 struct WorkerConfig {
   asio::ip::tcp::endpoint endpoint;
   std::vector<std::string> wire;  // each route's request, serialized once
+  std::vector<bool> head;         // per route: a HEAD request (its reply has no body)
   std::size_t max_connections = 1;
   std::int64_t timeout_ns = 0;
   unsigned index = 0;  // this worker's share: arrivals k with k % count == index

@@ -135,6 +135,26 @@ TEST(LoadEngine, RefusedConnectionsAreConnectErrors) {
   EXPECT_EQ(all.responses(), 0u);
 }
 
+TEST(LoadEngine, ResetsAndMalformedRepliesAreCountedByKind) {
+  TestServer server;
+  const LoadSpec spec = spec_of(
+      "routes: [{path: /ok}, {path: /reset}, {path: /garbage}, {method: HEAD, path: /head}]\n"
+      "phases: [{shape: constant, rps: 300, duration: 500ms}]\n");
+  const RunResult r = run_ok(spec, options_for(server.port()));
+  const RouteStats& ok = r.recorder.routes()[route_index(r, "/ok")];
+  const RouteStats& reset = r.recorder.routes()[route_index(r, "/reset")];
+  const RouteStats& garbage = r.recorder.routes()[route_index(r, "/garbage")];
+  const RouteStats& head = r.recorder.routes()[route_index(r, "/head")];
+  EXPECT_GT(reset.requests, 0u);
+  EXPECT_EQ(reset.errors[static_cast<std::size_t>(ErrorKind::kReset)], reset.requests);
+  EXPECT_GT(garbage.requests, 0u);
+  EXPECT_EQ(garbage.errors[static_cast<std::size_t>(ErrorKind::kProtocol)], garbage.requests);
+  // The others are answered, even on connections that had to be reopened.
+  EXPECT_EQ(ok.codes[200], ok.requests);
+  EXPECT_EQ(head.codes[200], head.requests);  // a HEAD reply has no body to wait for
+  EXPECT_EQ(r.recorder.overall().requests, r.scheduled);
+}
+
 TEST(LoadEngine, ConnectionCloseRepliesOpenANewConnectionEachTime) {
   TestServer server;
   const LoadSpec spec = spec_of(

@@ -2,6 +2,7 @@
 #include "test_server.h"
 
 #include <boost/asio/steady_timer.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http.hpp>
 #include <memory>
@@ -11,6 +12,8 @@ namespace ksim::services::load::testing {
 namespace asio = boost::asio;
 namespace http = boost::beast::http;
 using boost::system::error_code;
+
+constexpr std::string_view kGarbage = "SPDY/9 what\r\n\r\n";
 
 class TestServer::Session : public std::enable_shared_from_this<Session> {
  public:
@@ -30,6 +33,21 @@ class TestServer::Session : public std::enable_shared_from_this<Session> {
     const std::string path(request_.target());
     const Clock::time_point not_before = server_.on_request(path);
     if (path == "/hang") return read();  // no reply; the read ends when the client closes
+    if (path == "/reset") {
+      // Linger 0: close() sends a RST, not a FIN.
+      error_code ignored;
+      socket_.set_option(asio::socket_base::linger(true, 0), ignored);
+      socket_.close(ignored);
+      return;
+    }
+    if (path == "/garbage") {
+      asio::async_write(socket_, asio::buffer(kGarbage),
+                        [self = shared_from_this()](error_code, std::size_t) {
+                          error_code ignored;
+                          self->socket_.shutdown(asio::ip::tcp::socket::shutdown_send, ignored);
+                        });
+      return;
+    }
     response_ = {};
     response_.version(11);
     response_.result(http::status::ok);
@@ -37,6 +55,7 @@ class TestServer::Session : public std::enable_shared_from_this<Session> {
     response_.body() = "hello world\n";
     response_.keep_alive(path != "/close" && request_.keep_alive());
     response_.prepare_payload();
+    if (request_.method() == http::verb::head) response_.body().clear();  // the length stays
     if (Clock::now() < not_before) {
       timer_.expires_at(not_before);
       timer_.async_wait([self = shared_from_this()](error_code) { self->write(); });

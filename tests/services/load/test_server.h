@@ -4,6 +4,8 @@
 //   /status/NNN  -> status NNN
 //   /hang        -> never answers (the client must time out)
 //   /close       -> 200 with "Connection: close"
+//   /reset       -> the connection is reset (no reply)
+//   /garbage     -> bytes that are not HTTP, then the connection closes
 //   anything else-> 200 "hello world\n"
 // and, when asked, one stall: from the arrival of the n-th request until a
 // fixed time later no response is written (those due wait until its end).
