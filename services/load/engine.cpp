@@ -109,10 +109,16 @@ std::expected<RunResult, std::string> run_load(const LoadSpec& spec, const RunOp
       cv.notify_all();
     });
   }
+  bool stopping = false;
   {
     std::unique_lock lock(mutex);
-    while (!cv.wait_for(lock, std::chrono::seconds{1}, [&] { return running == 0; })) {
-      if (!options.progress) continue;
+    for (int tick = 1;
+         !cv.wait_for(lock, std::chrono::milliseconds{100}, [&] { return running == 0; }); ++tick) {
+      if (!stopping && options.stop_requested && options.stop_requested()) {
+        stopping = true;
+        for (const auto& w : workers) w->stop_scheduling();
+      }
+      if (tick % 10 != 0 || !options.progress) continue;
       std::uint64_t finished = 0;
       for (const auto& w : workers) finished += w->finished();
       lock.unlock();
@@ -132,6 +138,7 @@ std::expected<RunResult, std::string> run_load(const LoadSpec& spec, const RunOp
     result.elapsed_ns = std::max(result.elapsed_ns, workers[i]->last_done());
     result.max_dispatch_lag_ns = std::max(result.max_dispatch_lag_ns, workers[i]->max_lag());
   }
+  result.stopped_early = stopping;
   result.recorder.sort_records();
   return result;
 }

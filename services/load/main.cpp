@@ -1,10 +1,12 @@
 // ksim-load: an open-loop HTTP load generator. Plays a scenario's load
 // (or the quick flags) against one target, records latency from each
 // request's intended send time, prints a table and writes JSON/CSV.
+#include <signal.h>
 #include <sys/resource.h>
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <csignal>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
@@ -19,6 +21,20 @@ namespace load = ksim::services::load;
 namespace {
 
 constexpr int kUsage = 2;
+
+// Set by the first SIGINT/SIGTERM: the run stops sending and reports what
+// it has (a second signal ends the process, the handler being reset).
+volatile std::sig_atomic_t g_stop = 0;
+extern "C" void on_signal(int) { g_stop = 1; }
+
+void catch_stop_signals() {
+  struct sigaction sa {};
+  sa.sa_handler = on_signal;
+  sa.sa_flags = SA_RESETHAND;
+  sigemptyset(&sa.sa_mask);
+  ::sigaction(SIGINT, &sa, nullptr);
+  ::sigaction(SIGTERM, &sa, nullptr);
+}
 
 struct Flags {
   std::string spec_file, target, json, csv, host;
@@ -151,12 +167,15 @@ int run(const Flags& f, bool has_seed) {
     };
   }
   raise_descriptor_limit();
+  catch_stop_signals();
+  o.stop_requested = [] { return g_stop != 0; };
   auto result = load::run_load(spec, o);
   if (o.progress) std::fputs("\n", stderr);
   if (!result) {
     std::cerr << "ksim-load: " << result.error() << "\n";
     return 1;
   }
+  if (result->stopped_early) std::cerr << "ksim-load: stopped early by a signal\n";
   if (!f.quiet) load::print_table(std::cout, *result);
   if (!f.json.empty()) {
     nlohmann::json j = load::to_json(*result);

@@ -84,6 +84,7 @@ nlohmann::json to_json(const RunResult& r) {
   j["elapsed_s"] = seconds;
   j["schedule_length_s"] = static_cast<double>(r.length_ns) / 1e9;
   j["connections_opened"] = r.connections_opened;
+  j["stopped_early"] = r.stopped_early;
   j["max_dispatch_lag_ms"] =
       ms(static_cast<std::uint64_t>(std::max<std::int64_t>(0, r.max_dispatch_lag_ns)));
   j["overall"] = stats_json(r.recorder.overall(), seconds);

@@ -3,6 +3,7 @@
 #include "worker.h"
 
 #include <algorithm>
+#include <boost/asio/post.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/read.hpp>
@@ -40,6 +41,15 @@ void Worker::run(Clock::time_point start) {
     sweep();
   }
   io_.run();
+}
+
+void Worker::stop_scheduling() {
+  asio::post(io_, [this] {
+    next_.reset();
+    done_scheduling_ = true;
+    timer_.cancel();
+    maybe_stop();
+  });
 }
 
 void Worker::advance() {

@@ -83,6 +83,9 @@ class Worker {
   Worker(WorkerConfig config, Schedule schedule, Recorder recorder);
   /// Plays the share from `start` until every request has finished.
   void run(Clock::time_point start);
+  /// From any thread: send nothing more; run() returns once the requests
+  /// in flight have finished or timed out.
+  void stop_scheduling();
 
   Recorder& recorder() { return recorder_; }
   [[nodiscard]] std::uint64_t scheduled() const { return scheduled_; }

@@ -155,6 +155,21 @@ TEST(LoadEngine, ResetsAndMalformedRepliesAreCountedByKind) {
   EXPECT_EQ(r.recorder.overall().requests, r.scheduled);
 }
 
+TEST(LoadEngine, AStopRequestEndsTheRunWithWhatWasSent) {
+  TestServer server;
+  const LoadSpec spec = spec_of(
+      "arrivals: deterministic\nroutes: [{path: /ok}]\n"
+      "phases: [{shape: constant, rps: 100, duration: 10m}]\n");
+  RunOptions o = options_for(server.port());
+  o.stop_requested = [&server] { return server.counts()["/ok"] >= 20; };
+  const RunResult r = run_ok(spec, o);
+  EXPECT_TRUE(r.stopped_early);
+  EXPECT_GE(r.scheduled, 20u);
+  EXPECT_LT(r.scheduled, 60'000u);
+  EXPECT_EQ(r.recorder.overall().requests, r.scheduled);
+  EXPECT_EQ(server.counts()["/ok"], r.scheduled);
+}
+
 TEST(LoadEngine, ConnectionCloseRepliesOpenANewConnectionEachTime) {
   TestServer server;
   const LoadSpec spec = spec_of(

@@ -40,6 +40,10 @@ struct RunOptions {
   /// Called about once a second from the calling thread while the run goes
   /// on, with the requests finished so far (for a progress line).
   std::function<void(std::uint64_t finished, std::chrono::nanoseconds elapsed)> progress;
+  /// Polled about every 100 ms from the calling thread: once it returns
+  /// true no more requests are sent, and the run ends when those in flight
+  /// have finished or timed out (Ctrl-C keeps the results of a long run).
+  std::function<bool()> stop_requested;
 };
 
 struct RunResult {
@@ -55,6 +59,7 @@ struct RunResult {
   /// was free (the generator's own lag; large values mean ksim-load itself
   /// could not keep up).
   std::int64_t max_dispatch_lag_ns = 0;
+  bool stopped_early = false;  // stop_requested cut the schedule
 };
 
 /// Plays `spec` against `options.target`. Errors only for what prevents a
