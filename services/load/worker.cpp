@@ -68,6 +68,8 @@ void Worker::on_timer() {
   const std::int64_t t = now();
   for (int n = 0; next_ && next_->at_ns <= t && n < 256; ++n) {
     ++scheduled_;
+    // How late the generator itself is (the timer woke late, or it is busy).
+    max_lag_ = std::max(max_lag_, t - next_->at_ns);
     dispatch(Pending{next_->at_ns, next_->route, false});
     advance();
   }
@@ -87,14 +89,15 @@ void Worker::dispatch(Pending p) {
   place(p);
 }
 
-void Worker::place(Pending p) {
+void Worker::place(Pending p, bool first) {
   if (!idle_.empty()) {
     Connection* c = idle_.back();
     idle_.pop_back();
-    max_lag_ = std::max(max_lag_, now() - p.intended);
     send(*c, p);
   } else if (connections_.size() < config_.max_connections) {
     open(p);
+  } else if (first) {
+    waiting_.push_front(p);  // a retry: older than every request waiting
   } else {
     waiting_.push_back(p);
   }
@@ -113,7 +116,6 @@ void Worker::open(Pending p) {
     } else {
       c->connected = true;
       c->socket.set_option(asio::ip::tcp::no_delay(true), ec);
-      max_lag_ = std::max(max_lag_, now() - c->request.intended);
       send(*c, c->request);
     }
     maybe_stop();
@@ -121,6 +123,7 @@ void Worker::open(Pending p) {
 }
 
 void Worker::send(Connection& c, Pending p) {
+  c.parser.reset();  // so that a failed write is not taken for a reply begun
   c.busy = true;
   c.request = p;
   c.sent = now();
@@ -164,7 +167,7 @@ void Worker::fail(Connection& c, error_code ec) {
   if (stale) {
     p.retried = true;
     drop(c);
-    place(p);
+    place(p, true);
     return;
   }
   const ErrorKind kind = c.timed_out ? ErrorKind::kTimeout : kind_of(ec, c.connected);

@@ -155,6 +155,18 @@ TEST(LoadEngine, ResetsAndMalformedRepliesAreCountedByKind) {
   EXPECT_EQ(r.recorder.overall().requests, r.scheduled);
 }
 
+TEST(LoadEngine, AKeepAliveConnectionTheServerClosedIsRetriedOnce) {
+  TestServer server;
+  const LoadSpec spec = spec_of(
+      "arrivals: deterministic\nroutes: [{path: /stale}]\n"
+      "phases: [{shape: constant, rps: 100, duration: 300ms}]\n");
+  const RunResult r = run_ok(spec, options_for(server.port()));
+  EXPECT_EQ(r.scheduled, 30u);
+  EXPECT_EQ(r.recorder.overall().codes[200], 30u);
+  EXPECT_EQ(r.recorder.overall().error_count(), 0u);
+  EXPECT_GE(r.connections_opened, 30u);  // every reused connection had gone
+}
+
 TEST(LoadEngine, AStopRequestEndsTheRunWithWhatWasSent) {
   TestServer server;
   const LoadSpec spec = spec_of(

@@ -67,7 +67,7 @@ class TestServer::Session : public std::enable_shared_from_this<Session> {
   void write() {
     http::async_write(socket_, response_, [self = shared_from_this()](error_code ec, std::size_t) {
       if (ec) return;
-      if (!self->response_.keep_alive()) {
+      if (!self->response_.keep_alive() || self->request_.target() == "/stale") {
         error_code ignored;
         self->socket_.shutdown(asio::ip::tcp::socket::shutdown_send, ignored);
         return;

@@ -5,6 +5,7 @@
 //   /hang        -> never answers (the client must time out)
 //   /close       -> 200 with "Connection: close"
 //   /reset       -> the connection is reset (no reply)
+//   /stale       -> 200 announced as keep-alive, then the server closes
 //   /garbage     -> bytes that are not HTTP, then the connection closes
 //   anything else-> 200 "hello world\n"
 // and, when asked, one stall: from the arrival of the n-th request until a

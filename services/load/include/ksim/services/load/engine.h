@@ -55,9 +55,9 @@ struct RunResult {
   std::int64_t length_ns = 0;   // the schedule's wall length
   std::int64_t elapsed_ns = 0;  // start to the last request finished
   std::uint64_t connections_opened = 0;
-  /// Highest lateness of a send behind its intended time when a connection
-  /// was free (the generator's own lag; large values mean ksim-load itself
-  /// could not keep up).
+  /// Highest lateness of the generator: how long after its intended time an
+  /// arrival was handed to the pool (the timer woke late or the thread was
+  /// busy); large values mean ksim-load itself could not keep up.
   std::int64_t max_dispatch_lag_ns = 0;
   bool stopped_early = false;  // stop_requested cut the schedule
 };
