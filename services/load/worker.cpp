@@ -89,17 +89,27 @@ void Worker::dispatch(Pending p) {
   place(p);
 }
 
-void Worker::place(Pending p, bool first) {
+void Worker::place(Pending p) {
   if (!idle_.empty()) {
     Connection* c = idle_.back();
     idle_.pop_back();
     send(*c, p);
   } else if (connections_.size() < config_.max_connections) {
     open(p);
-  } else if (first) {
-    waiting_.push_front(p);  // a retry: older than every request waiting
   } else {
     waiting_.push_back(p);
+  }
+}
+
+// A retry goes on a new connection: the idle ones may be as stale as the
+// one that failed. At the limit an idle connection makes room; else the
+// request waits first in line (it is older than every request waiting).
+void Worker::retry(Pending p) {
+  if (connections_.size() >= config_.max_connections && !idle_.empty()) drop(*idle_.front());
+  if (connections_.size() < config_.max_connections) {
+    open(p);
+  } else {
+    waiting_.push_front(p);
   }
 }
 
@@ -167,7 +177,7 @@ void Worker::fail(Connection& c, error_code ec) {
   if (stale) {
     p.retried = true;
     drop(c);
-    place(p, true);
+    retry(p);
     return;
   }
   const ErrorKind kind = c.timed_out ? ErrorKind::kTimeout : kind_of(ec, c.connected);

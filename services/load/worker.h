@@ -100,7 +100,8 @@ class Worker {
   void advance();
   void on_timer();
   void dispatch(Pending p);
-  void place(Pending p, bool first = false);
+  void place(Pending p);
+  void retry(Pending p);
   void open(Pending p);
   void send(Connection& c, Pending p);
   void on_read(Connection& c, boost::beast::error_code ec);
