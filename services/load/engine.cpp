@@ -50,6 +50,43 @@ std::vector<std::unique_ptr<detail::Worker>> make_workers(const LoadSpec& spec,
   return workers;
 }
 
+// Runs each worker on its own thread from `start` and waits for them all,
+// polling for a stop request and reporting progress meanwhile. True if a
+// stop was requested.
+bool run_workers(const std::vector<std::unique_ptr<detail::Worker>>& workers,
+                 detail::Clock::time_point start, const RunOptions& options) {
+  std::mutex mutex;
+  std::condition_variable cv;
+  std::size_t running = workers.size();
+  std::vector<std::jthread> pool;
+  for (const auto& w : workers) {
+    pool.emplace_back([&, worker = w.get()] {
+      worker->run(start);
+      const std::lock_guard lock(mutex);
+      --running;
+      cv.notify_all();
+    });
+  }
+  bool stopping = false;
+  std::unique_lock lock(mutex);
+  for (int tick = 1;
+       !cv.wait_for(lock, std::chrono::milliseconds{100}, [&] { return running == 0; }); ++tick) {
+    if (!stopping && options.stop_requested && options.stop_requested()) {
+      stopping = true;
+      for (const auto& w : workers) w->stop_scheduling();
+    }
+    if (tick % 10 != 0 || !options.progress) continue;
+    std::uint64_t finished = 0;
+    for (const auto& w : workers) finished += w->finished();
+    lock.unlock();
+    options.progress(finished, detail::Clock::now() - start);
+    lock.lock();
+  }
+  lock.unlock();
+  pool.clear();  // joins
+  return stopping;
+}
+
 }  // namespace
 
 std::expected<TargetUrl, std::string> parse_target(std::string_view url) {
@@ -96,38 +133,8 @@ std::expected<RunResult, std::string> run_load(const LoadSpec& spec, const RunOp
                                : options.target.host + ":" + std::to_string(options.target.port);
   const unsigned threads = std::max(1u, options.threads);
   auto workers = make_workers(spec, options, found.begin()->endpoint(), host, threads);
-  std::mutex mutex;
-  std::condition_variable cv;
-  unsigned running = threads;
   const auto start = detail::Clock::now();
-  std::vector<std::jthread> pool;
-  for (auto& w : workers) {
-    pool.emplace_back([&, worker = w.get()] {
-      worker->run(start);
-      const std::lock_guard lock(mutex);
-      --running;
-      cv.notify_all();
-    });
-  }
-  bool stopping = false;
-  {
-    std::unique_lock lock(mutex);
-    for (int tick = 1;
-         !cv.wait_for(lock, std::chrono::milliseconds{100}, [&] { return running == 0; }); ++tick) {
-      if (!stopping && options.stop_requested && options.stop_requested()) {
-        stopping = true;
-        for (const auto& w : workers) w->stop_scheduling();
-      }
-      if (tick % 10 != 0 || !options.progress) continue;
-      std::uint64_t finished = 0;
-      for (const auto& w : workers) finished += w->finished();
-      lock.unlock();
-      options.progress(finished, detail::Clock::now() - start);
-      lock.lock();
-    }
-  }
-  pool.clear();  // joins
-
+  const bool stopped = run_workers(workers, start, options);
   Schedule layout(spec, options.seed, options.time_scale, options.cut);
   RunResult result{
       layout.routes(), start, std::move(workers[0]->recorder()), 0, layout.length_ns(), 0, 0, 0};
@@ -138,7 +145,7 @@ std::expected<RunResult, std::string> run_load(const LoadSpec& spec, const RunOp
     result.elapsed_ns = std::max(result.elapsed_ns, workers[i]->last_done());
     result.max_dispatch_lag_ns = std::max(result.max_dispatch_lag_ns, workers[i]->max_lag());
   }
-  result.stopped_early = stopping;
+  result.stopped_early = stopped;
   result.recorder.sort_records();
   return result;
 }

@@ -8,6 +8,7 @@
 #include <CLI/CLI.hpp>
 #include <csignal>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <sstream>
@@ -139,12 +140,17 @@ void raise_descriptor_limit() {
   }
 }
 
-int run(const Flags& f, bool has_seed) {
+// An output's folder must exist before a long run, not after it.
+void check_output(const std::string& flag, const std::string& file) {
+  if (file.empty()) return;
+  const std::filesystem::path dir = std::filesystem::absolute(file).parent_path();
+  if (!std::filesystem::is_directory(dir))
+    throw UsageError{flag + ": folder " + dir.string() + " does not exist"};
+}
+
+load::RunOptions options_of(const Flags& f, bool has_seed, const load::LoadSpec& spec) {
   auto target = load::parse_target(f.target);
   if (!target) throw UsageError{"--target: " + target.error()};
-  if (!f.spec_file.empty() && f.rate > 0)
-    throw UsageError{"--rate: give either a spec file or the quick flags, not both"};
-  load::LoadSpec spec = make_spec(f);
   load::RunOptions o;
   o.target = *target;
   o.host_header = f.host;
@@ -166,19 +172,16 @@ int run(const Flags& f, bool has_seed) {
                    static_cast<unsigned long long>(done));
     };
   }
-  raise_descriptor_limit();
-  catch_stop_signals();
   o.stop_requested = [] { return g_stop != 0; };
-  auto result = load::run_load(spec, o);
-  if (o.progress) std::fputs("\n", stderr);
-  if (!result) {
-    std::cerr << "ksim-load: " << result.error() << "\n";
-    return 1;
-  }
-  if (result->stopped_early) std::cerr << "ksim-load: stopped early by a signal\n";
-  if (!f.quiet) load::print_table(std::cout, *result);
+  return o;
+}
+
+// The table, --json and --csv; 1 if a file cannot be written.
+int write_outputs(const Flags& f, const load::RunOptions& o, const load::RunResult& result) {
+  if (result.stopped_early) std::cerr << "ksim-load: stopped early by a signal\n";
+  if (!f.quiet) load::print_table(std::cout, result);
   if (!f.json.empty()) {
-    nlohmann::json j = load::to_json(*result);
+    nlohmann::json j = load::to_json(result);
     j["target"] = f.target;
     j["seed"] = o.seed;
     j["time_scale"] = o.time_scale;
@@ -189,12 +192,31 @@ int run(const Flags& f, bool has_seed) {
     }
   }
   if (!f.csv.empty()) {
-    if (auto w = load::write_atomically(f.csv, load::to_csv(*result)); !w) {
+    if (auto w = load::write_atomically(f.csv, load::to_csv(result)); !w) {
       std::cerr << "ksim-load: " << w.error() << "\n";
       return 1;
     }
   }
   return 0;
+}
+
+int run(const Flags& f, bool has_seed) {
+  if (auto t = load::parse_target(f.target); !t) throw UsageError{"--target: " + t.error()};
+  if (!f.spec_file.empty() && f.rate > 0)
+    throw UsageError{"--rate: give either a spec file or the quick flags, not both"};
+  check_output("--json", f.json);
+  check_output("--csv", f.csv);
+  const load::LoadSpec spec = make_spec(f);
+  const load::RunOptions o = options_of(f, has_seed, spec);
+  raise_descriptor_limit();
+  catch_stop_signals();
+  auto result = load::run_load(spec, o);
+  if (o.progress) std::fputs("\n", stderr);
+  if (!result) {
+    std::cerr << "ksim-load: " << result.error() << "\n";
+    return 1;
+  }
+  return write_outputs(f, o, *result);
 }
 
 }  // namespace

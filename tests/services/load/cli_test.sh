@@ -43,6 +43,8 @@ expect 2 'bogus.*not expected|not expected.*bogus' --target "$target" --rate 1 -
 printf 'load:\n  routes: [{path: /}]\n  phases:\n    - {shape: constant, rps: fast, duration: 1s}\n' >"$tmp/bad.yaml"
 expect 2 "bad.yaml:4: load.phases\[0\].rps: expected a number, got string 'fast'" "$tmp/bad.yaml" --target "$target"
 expect 2 'cannot open'                       "$tmp/none.yaml" --target "$target"
+expect 2 '^ksim-load: --json: folder .* does not exist' --target "$target" --rate 1 --duration 1s \
+  --json "$tmp/no/such/out.json"
 
 expect 0 'GET /x'                            --target "$target" --rate 200 --duration 500ms --path /x \
   --arrivals deterministic --json "$tmp/out.json" --csv "$tmp/out.csv"
