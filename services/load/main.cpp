@@ -47,6 +47,8 @@ struct Flags {
   std::size_t max_connections = 1024;
   unsigned threads = 1;
   bool quiet = false;
+  bool has_seed = false;     // --seed given
+  bool has_timeout = false;  // --timeout given
 };
 
 // Bad usage: a message naming the flag, exit 2.
@@ -116,7 +118,8 @@ void add_flags(CLI::App& app, Flags& f) {
       ->check(CLI::PositiveNumber)
       ->capture_default_str();
   app.add_option("--timeout", f.timeout,
-                 "Give up on a request this long after its intended send time (an error)")
+                 "Give up on a request this long after its intended send time (an error); "
+                 "default: the scenario's timings.requestTimeout, else 30s")
       ->capture_default_str();
   app.add_option("--threads", f.threads, "io_context threads (arrivals dealt round robin)")
       ->check(CLI::Range(1u, 64u))
@@ -148,18 +151,20 @@ void check_output(const std::string& flag, const std::string& file) {
     throw UsageError{flag + ": folder " + dir.string() + " does not exist"};
 }
 
-load::RunOptions options_of(const Flags& f, bool has_seed, const load::LoadSpec& spec) {
+load::RunOptions options_of(const Flags& f, const load::LoadSpec& spec) {
   auto target = load::parse_target(f.target);
   if (!target) throw UsageError{"--target: " + target.error()};
   load::RunOptions o;
   o.target = *target;
   o.host_header = f.host;
-  o.seed = has_seed ? f.seed : spec.seed;
+  o.seed = f.has_seed ? f.seed : spec.seed;
   o.time_scale = f.time_scale;
   if (!f.spec_file.empty() && !f.rate_duration.empty())
     o.cut = duration_flag("--duration", f.rate_duration);
   o.max_connections = f.max_connections;
   o.timeout = std::chrono::microseconds{duration_flag("--timeout", f.timeout)};
+  if (!f.has_timeout && spec.request_timeout > load::Micros{0})
+    o.timeout = std::chrono::microseconds{spec.request_timeout};
   o.window = std::chrono::microseconds{duration_flag("--window", f.window)};
   if (o.timeout.count() <= 0) throw UsageError{"--timeout: must be greater than 0"};
   if (o.window.count() <= 0) throw UsageError{"--window: must be greater than 0"};
@@ -200,14 +205,14 @@ int write_outputs(const Flags& f, const load::RunOptions& o, const load::RunResu
   return 0;
 }
 
-int run(const Flags& f, bool has_seed) {
+int run(const Flags& f) {
   if (auto t = load::parse_target(f.target); !t) throw UsageError{"--target: " + t.error()};
   if (!f.spec_file.empty() && f.rate > 0)
     throw UsageError{"--rate: give either a spec file or the quick flags, not both"};
   check_output("--json", f.json);
   check_output("--csv", f.csv);
   const load::LoadSpec spec = make_spec(f);
-  const load::RunOptions o = options_of(f, has_seed, spec);
+  const load::RunOptions o = options_of(f, spec);
   raise_descriptor_limit();
   catch_stop_signals();
   auto result = load::run_load(spec, o);
@@ -234,7 +239,9 @@ int main(int argc, char** argv) {
   add_flags(app, f);
   try {
     app.parse(argc, argv);
-    return run(f, app.count("--seed") > 0);
+    f.has_seed = app.count("--seed") > 0;
+    f.has_timeout = app.count("--timeout") > 0;
+    return run(f);
   } catch (const CLI::ParseError& e) {
     return app.exit(e) == 0 ? 0 : kUsage;
   } catch (const UsageError& e) {

@@ -228,6 +228,16 @@ std::expected<LoadSpec, std::string> read_spec_text(std::string_view yaml, std::
     else if (v)
       seed->fail("expected a non-negative integer");
   }
+  if (auto timings = top.is_map() ? top.get("timings") : std::nullopt;
+      timings && timings->is_map()) {
+    // What the scenario's clients use (scenarios/README.md, `timings`).
+    if (auto t = timings->get("requestTimeout")) {
+      if (auto d = duration_of(*t); d && *d <= Micros{0})
+        t->fail("must be greater than 0");
+      else if (d)
+        spec.request_timeout = *d;
+    }
+  }
   if (!errors->lines.empty()) {
     std::string all;
     for (const auto& l : errors->lines) all += (all.empty() ? "" : "\n") + l;

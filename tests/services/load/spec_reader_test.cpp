@@ -52,7 +52,9 @@ TEST(LoadSpecReader, EveryShapeWithItsFields) {
     - {shape: sine, mean: 10, amplitude: 4, period: 1m, shift: 15s, duration: 2m}
     - {shape: diurnal, min: 10, max: 150, peakAt: 14h, routes: [{path: /c}]}
 seed: 42
+timings: {requestTimeout: 5s, hpaSyncPeriod: 15s}
 )");
+  EXPECT_EQ(s.request_timeout, Micros{seconds{5}});
   EXPECT_EQ(s.host, "api.example.com");
   EXPECT_EQ(s.seed, 42u);
   ASSERT_EQ(s.routes.size(), 2u);

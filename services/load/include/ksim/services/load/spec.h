@@ -95,6 +95,7 @@ struct LoadSpec {
   std::vector<Route> routes;  // the default mix (phases may override)
   std::vector<Phase> phases;  // played one after the other
   std::uint64_t seed = 1;     // the scenario's `seed`, when it has one
+  Micros request_timeout{};   // the scenario's timings.requestTimeout; 0 = not given
 
   /// Sum of the phase durations.
   [[nodiscard]] Micros total() const;
