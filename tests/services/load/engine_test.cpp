@@ -8,8 +8,10 @@
 #include <unistd.h>
 
 #include <boost/asio/ip/tcp.hpp>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 
 #include "ksim/services/load/report.h"
 #include "ksim/services/load/spec_reader.h"
@@ -250,14 +252,29 @@ TEST(LoadReport, JsonTableAndCsvOfARun) {
   EXPECT_EQ(j["overall"]["requests"].get<std::uint64_t>(), r.scheduled);
   EXPECT_EQ(j["routes"].size(), 2u);
   EXPECT_EQ(j["windows"].size(), 3u);
-  std::uint64_t in_windows = 0;
-  for (const auto& w : j["windows"]) in_windows += w["requests"].get<std::uint64_t>();
-  EXPECT_EQ(in_windows, r.scheduled);
+  // Even arrivals at 5, 15, 25... ms: exactly 10 in each 100 ms window.
+  for (const auto& w : j["windows"]) EXPECT_EQ(w["requests"].get<std::uint64_t>(), 10u);
+  EXPECT_EQ(r.scheduled, 30u);
   const auto five = j["routes"][1]["status_classes"]["5xx"].get<std::uint64_t>();
   EXPECT_EQ(five, r.recorder.routes()[1].requests);
   EXPECT_TRUE(j["overall"]["latency_ms"].contains("p999"));
   const std::string csv = to_csv(r);
   EXPECT_EQ(static_cast<std::size_t>(std::count(csv.begin(), csv.end(), '\n')), r.scheduled + 1);
+  std::istringstream rows(csv);
+  std::string row;
+  std::getline(rows, row);
+  EXPECT_EQ(row, "intended_ms,sent_ms,latency_ms,service_ms,status,error,method,path");
+  double previous = -1;
+  while (std::getline(rows, row)) {
+    double intended = 0, sent = 0, latency = 0, service = 0;
+    ASSERT_EQ(std::sscanf(row.c_str(), "%lf,%lf,%lf,%lf", &intended, &sent, &latency, &service), 4)
+        << row;
+    EXPECT_GE(intended, previous);  // in intended order
+    EXPECT_GE(sent + 0.001, intended);
+    EXPECT_GE(latency + 0.001, service);
+    EXPECT_TRUE(row.ends_with(",200,,GET,/ok") || row.ends_with(",500,,GET,/status/500")) << row;
+    previous = intended;
+  }
   std::ostringstream table;
   print_table(table, r);
   EXPECT_NE(table.str().find("GET /status/500"), std::string::npos);
