@@ -257,7 +257,9 @@ std::expected<LoadSpec, std::string> read_spec_file(const std::filesystem::path&
 std::expected<LoadSpec, std::string> quick_spec(const QuickLoad& q) {
   if (!(q.rate > 0)) return std::unexpected("--rate: must be greater than 0");
   if (q.duration <= Micros{0}) return std::unexpected("--duration: must be greater than 0");
-  if (!q.path.starts_with('/')) return std::unexpected("--path: must start with '/'");
+  if (!q.path.starts_with('/') || q.path.find_first_of(" \r\n\t") != std::string::npos)
+    return std::unexpected("--path: expected a request path starting with '/', got '" + q.path +
+                           "'");
   if (!is_token(q.method)) return std::unexpected("--method: expected an HTTP method like GET");
   LoadSpec spec;
   Route r{q.method, q.path, 1.0, q.body, {}};

@@ -202,6 +202,11 @@ TEST(LoadQuickSpec, OnePhaseOneRouteAndFlagErrors) {
   q.duration = Micros{1};
   q.path = "x";
   EXPECT_EQ(quick_spec(q).error().substr(0, 6), "--path");
+  q.path = "/a b";
+  EXPECT_EQ(quick_spec(q).error().substr(0, 6), "--path");
+  q.path = "/";
+  q.method = "G T";
+  EXPECT_EQ(quick_spec(q).error().substr(0, 8), "--method");
 }
 
 }  // namespace
