@@ -127,6 +127,20 @@ TEST(LoadSpecReader, TheSeedScenariosRead) {
   EXPECT_EQ(burst->host, "");
 }
 
+TEST(LoadSpecReader, EveryScenarioWithALoadReads) {
+  const std::filesystem::path dir = std::filesystem::path(KSIM_SOURCE_DIR) / "scenarios";
+  int read = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(dir)) {
+    if (entry.path().extension() != ".yaml") continue;
+    auto s = read_spec_file(entry.path());
+    if (!s && s.error().find(": load: required field missing") != std::string::npos) continue;
+    ASSERT_TRUE(s.has_value()) << s.error();
+    EXPECT_GT(s->total(), Micros{0}) << entry.path();
+    ++read;
+  }
+  EXPECT_GE(read, 3);
+}
+
 TEST(LoadSpecReader, ALoadSectionAloneOrItsFieldsAtTheTop) {
   const LoadSpec a = read_ok(
       "load:\n  routes: [{path: /x}]\n  phases: [{shape: constant, rps: 1, duration: 1s}]\n");
