@@ -61,6 +61,8 @@ void Schedule::enter_phase(std::size_t i) {
   const Phase& p = phases_[i];
   phase_total_ = p.cumulative(static_cast<double>(p.duration.count()) / 1e6);
   last_t_ = 0;
+  replay_next_ = 0;
+  replay_copies_ = 0;
   // Each wall arrival stands for 1/scale units of the profile's integral.
   target_ = (p.arrivals == Arrivals::kPoisson ? gaps_.exponential() : 0.5) / scale_;
 }
@@ -95,10 +97,33 @@ double Schedule::solve(double target) const {
   return hi;
 }
 
+std::optional<Arrival> Schedule::next_replayed(const Replay& r) {
+  const double len = static_cast<double>(phases_[phase_].duration.count()) / 1e6;
+  while (replay_copies_ == 0) {
+    if (replay_next_ >= r.timestamps.size() || r.timestamps[replay_next_] >= len)
+      return std::nullopt;
+    const auto k = static_cast<double>(replay_next_);
+    replay_copies_ =
+        static_cast<std::uint64_t>(std::floor((k + 1) * scale_) - std::floor(k * scale_));
+    replay_at_ = r.timestamps[replay_next_++];
+  }
+  --replay_copies_;
+  const std::int64_t at = std::llround((phase_start_s_ + replay_at_) * scale_ * 1e9);
+  if (at >= length_ns_) {
+    phase_ = phases_.size();  // the run's length cuts the replay
+    return std::nullopt;
+  }
+  return Arrival{at, pick_route(), static_cast<std::uint32_t>(phase_)};
+}
+
 std::optional<Arrival> Schedule::next() {
   while (phase_ < phases_.size()) {
     const Phase& p = phases_[phase_];
-    if (target_ <= phase_total_ && phase_total_ > 0) {
+    const auto* replay = std::get_if<Replay>(&p.shape);
+    if (replay != nullptr && replay->format == Replay::Format::kTimestamps) {
+      if (auto a = next_replayed(*replay)) return a;
+      if (phase_ >= phases_.size()) break;
+    } else if (target_ <= phase_total_ && phase_total_ > 0) {
       const double t = solve(target_);
       last_t_ = t;
       target_ += (p.arrivals == Arrivals::kPoisson ? gaps_.exponential() : 1.0) / scale_;

@@ -79,6 +79,12 @@ double Phase::rate_at(Micros offset) const {
             const double x = (seconds(d.start) + t - seconds(d.peak_at)) / kDaySeconds;
             return d.min + (d.max - d.min) * (1 + std::cos(kTwoPi * x)) / 2;
           },
+          [&](const Replay& r) {
+            if (r.format == Replay::Format::kTimestamps) return 0.0;
+            // Recorded second i plays during [i, i + 1) / speed, at speed x its rate.
+            const auto i = static_cast<std::size_t>(std::floor(t * r.speed));
+            return i < r.rates.size() ? r.rates[i] * r.speed : 0.0;
+          },
       },
       shape);
 }
@@ -112,6 +118,18 @@ double Phase::cumulative(double offset_s) const {
             const double wave =
                 t + kDaySeconds / kTwoPi * (std::sin(kTwoPi * x1) - std::sin(kTwoPi * x0));
             return d.min * t + (d.max - d.min) / 2 * wave;
+          },
+          [&](const Replay& r) {
+            if (r.format == Replay::Format::kTimestamps) {
+              const auto end = std::upper_bound(r.timestamps.begin(), r.timestamps.end(), t);
+              return static_cast<double>(end - r.timestamps.begin());
+            }
+            // In recorded seconds the curve is piecewise constant: whole
+            // seconds from the prefix sums, then the part of the current one.
+            const double tau = t * r.speed;
+            const auto i = static_cast<std::size_t>(std::floor(tau));
+            if (i >= r.rates.size()) return r.prefix.empty() ? 0.0 : r.prefix.back();
+            return r.prefix[i] + r.rates[i] * (tau - static_cast<double>(i));
           },
       },
       shape);

@@ -3,9 +3,11 @@
 #include "ksim/services/load/spec_reader.h"
 
 #include <algorithm>
+#include <cmath>
 #include <fstream>
 #include <sstream>
 
+#include "replay_csv.h"
 #include "yaml_field.h"
 
 namespace ksim::services::load {
@@ -95,8 +97,39 @@ std::vector<Route> read_routes(const Field& f) {
   return out;
 }
 
+// A replay: the CSV is read now, so that its errors are the spec's.
+Replay read_replay(const Field& f, const std::filesystem::path& base) {
+  Replay r;
+  if (auto fmt = one_of(f, "format", {"rates", "timestamps"}))
+    r.format = *fmt == "rates" ? Replay::Format::kRates : Replay::Format::kTimestamps;
+  if (auto sp = f.get("speed")) {
+    const auto v = sp->number();
+    if (v && *v <= 0) sp->fail("must be greater than 0");
+    if (v && *v > 0) r.speed = *v;
+  }
+  if (auto csv = f.require("csv"); csv && csv->str()) {
+    std::filesystem::path path = *csv->str();
+    if (path.is_relative()) path = base / path;
+    r.csv = path.string();
+    detail::read_replay_csv(r, *csv);
+  }
+  return r;
+}
+
+// The recording's length at the replay speed.
+Micros replay_length(const Replay& r) {
+  if (r.format == Replay::Format::kTimestamps)
+    return r.timestamps.empty() ? Micros{} : Micros{std::llround(r.timestamps.back() * 1e6) + 1};
+  return Micros{std::llround(std::ceil(static_cast<double>(r.rates.size()) * 1e6 / r.speed))};
+}
+
 // The shape's own fields; returns their names for the unknown-field check.
-std::vector<std::string_view> read_shape(const Field& f, const std::string& name, Shape& shape) {
+std::vector<std::string_view> read_shape(const Field& f, const std::string& name, Shape& shape,
+                                         const std::filesystem::path& base) {
+  if (name == "replay") {
+    shape = read_replay(f, base);
+    return {"csv", "format", "speed"};
+  }
   if (name == "constant") {
     shape = ConstantRate{rate(f, "rps")};
     return {"rps"};
@@ -143,18 +176,17 @@ Arrivals arrivals_of(const Field& f, Arrivals fallback) {
   return *a == "poisson" ? Arrivals::kPoisson : Arrivals::kDeterministic;
 }
 
-Phase read_phase(const Field& f, Arrivals arrivals) {
+Phase read_phase(const Field& f, Arrivals arrivals, const std::filesystem::path& base) {
   Phase p;
   p.line = f.line();
   p.arrivals = arrivals;
   if (!f.expect_map()) return p;
   if (!f.get("shape")) f.fail_child("shape", "required field missing");
-  if (auto s = f.get("shape"); s && s->str() == "replay")
-    s->fail("shape replay is not supported by ksim-load (use ksim run for recorded loads)");
-  const auto shape = one_of(f, "shape", {"constant", "ramp", "step", "spike", "sine", "diurnal"});
+  const auto shape =
+      one_of(f, "shape", {"constant", "ramp", "step", "spike", "sine", "diurnal", "replay"});
   std::vector<std::string_view> known = {"shape", "duration", "arrivals", "routes"};
   if (shape) {
-    const auto own = read_shape(f, *shape, p.shape);
+    const auto own = read_shape(f, *shape, p.shape, base);
     known.insert(known.end(), own.begin(), own.end());
     f.check_keys(known, "unknown field for shape " + *shape);
   }
@@ -165,6 +197,8 @@ Phase read_phase(const Field& f, Arrivals arrivals) {
       d->fail("must be greater than 0");
     else if (v)
       p.duration = *v;
+  } else if (shape == "replay") {
+    p.duration = replay_length(std::get<Replay>(p.shape));
   } else if (shape == "diurnal") {
     p.duration = kDay;
   } else if (shape) {
@@ -181,7 +215,7 @@ void read_target(const Field& f, LoadSpec& spec) {
   if (auto h = f.get("host"); h && h->str()) spec.host = *h->str();
 }
 
-LoadSpec read_load(const Field& f) {
+LoadSpec read_load(const Field& f, const std::filesystem::path& base) {
   LoadSpec spec;
   if (!f.expect_map()) return spec;
   f.check_keys({"target", "arrivals", "routes", "phases"});
@@ -191,7 +225,7 @@ LoadSpec read_load(const Field& f) {
   auto phases = f.require("phases");
   if (!phases) return spec;
   for (const Field& p : phases->items()) {
-    spec.phases.push_back(read_phase(p, arrivals));
+    spec.phases.push_back(read_phase(p, arrivals, base));
     if (!f.get("routes") && p.is_map() && !p.get("routes"))
       p.fail_child("routes", "required field missing (no load.routes)");
   }
@@ -211,13 +245,15 @@ std::expected<LoadSpec, std::string> read_spec_text(std::string_view yaml, std::
   }
   auto errors = std::make_shared<Errors>(Errors{std::string(name), {}});
   const Field top(root, "", errors);
+  // Replay CSVs are named relative to the spec's folder.
+  const std::filesystem::path base = std::filesystem::path(name).parent_path();
   LoadSpec spec;
   if (!top.is_map()) {
     top.fail("expected a scenario or a load section (a map), got " + top.describe());
   } else if (auto load = top.get("load")) {
-    spec = read_load(*load);
+    spec = read_load(*load, base);
   } else if (top.get("phases")) {
-    spec = read_load(top);  // the section's fields at the top level
+    spec = read_load(top, base);  // the section's fields at the top level
   } else {
     top.fail_child("load", "required field missing (a scenario's load section)");
   }

@@ -11,6 +11,11 @@ void Field::fail(std::string_view message) const {
                            std::string(message));
 }
 
+void Field::fail_in(const std::string& file, int line, std::string_view message) const {
+  errors_->lines.push_back(file + ":" + std::to_string(line) + ": " + path_ + ": " +
+                           std::string(message));
+}
+
 void Field::fail_child(std::string_view key, std::string_view message) const {
   const std::string child = path_.empty() ? std::string(key) : path_ + "." + std::string(key);
   errors_->lines.push_back(errors_->file + ":" + std::to_string(line()) + ": " + child + ": " +

@@ -31,6 +31,8 @@ class Field {
 
   /// Records `message` against this node.
   void fail(std::string_view message) const;
+  /// Records `message` against another file's line (a CSV the field names).
+  void fail_in(const std::string& file, int line, std::string_view message) const;
   /// Records `message` against a (missing) child `key` at this node's line.
   void fail_child(std::string_view key, std::string_view message) const;
 

@@ -153,6 +153,40 @@ phases:
   EXPECT_LT(last, 50'000'000'000);
 }
 
+TEST(LoadSchedule, ReplaysPlayTheirRatesAndTimestamps) {
+  LoadSpec spec;
+  spec.routes.push_back(Route{});
+  Replay rates;
+  rates.rates = {10, 0, 30};
+  rates.prefix = {0, 10, 10, 40};
+  Replay times;
+  times.format = Replay::Format::kTimestamps;
+  times.timestamps = {0.25, 0.5, 0.5, 1.75};
+  spec.phases.push_back(Phase{rates, Micros{seconds{3}}, Arrivals::kDeterministic, {}, 0});
+  spec.phases.push_back(Phase{times, Micros{seconds{2}}, Arrivals::kPoisson, {}, 0});
+  Schedule s(spec, 1);
+  std::vector<std::int64_t> at;
+  std::vector<std::uint64_t> per_second(5, 0);
+  while (auto a = s.next()) {
+    at.push_back(a->at_ns);
+    ++per_second.at(static_cast<std::size_t>(a->at_ns / 1'000'000'000));
+  }
+  // Even arrivals: 10 in the first second, none in the second, 30 in the third.
+  EXPECT_EQ(per_second[0], 10u);
+  EXPECT_EQ(per_second[1], 0u);
+  EXPECT_EQ(per_second[2], 30u);
+  // Then the recorded times, 3 s later (the first phase's length).
+  ASSERT_EQ(at.size(), 44u);
+  EXPECT_EQ(
+      (std::vector<std::int64_t>(at.end() - 4, at.end())),
+      (std::vector<std::int64_t>{3'250'000'000, 3'500'000'000, 3'500'000'000, 4'750'000'000}));
+  // Played at a tenth of the time: a tenth of the recorded arrivals.
+  Schedule scaled(spec, 1, 0.1);
+  std::uint64_t n = 0;
+  while (scaled.next()) ++n;
+  EXPECT_EQ(n, 4u);  // 4 of 40 from the rates; floor(4 x 0.1) = 0 of the 4 timestamps
+}
+
 TEST(LoadRng, UniformAndExponentialMoments) {
   Rng rng(5);
   double su = 0, se = 0, se2 = 0;

@@ -3,8 +3,10 @@
 #include "ksim/services/load/spec_reader.h"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <filesystem>
+#include <fstream>
 
 namespace ksim::services::load {
 namespace {
@@ -198,6 +200,62 @@ TEST(LoadSpecReader, BadRoutesAndTopLevel) {
   auto missing = read_spec_file("/nonexistent/x.yaml");
   ASSERT_FALSE(missing);
   EXPECT_NE(missing.error().find("/nonexistent/x.yaml: cannot open"), std::string::npos);
+}
+
+// A scratch folder for replay CSVs, removed at the end of the test.
+struct Scratch {
+  Scratch()
+      : dir(std::filesystem::temp_directory_path() /
+            ("ksim-load-spec-" + std::to_string(::getpid()))) {
+    std::filesystem::create_directories(dir);
+  }
+  ~Scratch() { std::filesystem::remove_all(dir); }
+  void write(const std::string& name, const std::string& text) const {
+    std::ofstream(dir / name) << text;
+  }
+  std::filesystem::path dir;
+};
+
+TEST(LoadSpecReader, ReplaysReadTheirCsvBesideTheSpec) {
+  const Scratch scratch;
+  scratch.write("rates.csv", "rps\n# a comment\n10\n\n20\n30\n");
+  scratch.write("times.csv", "0.5\n1\n1\n3.25\n");
+  scratch.write("load.yaml", R"(routes: [{path: /}]
+phases:
+  - {shape: replay, csv: rates.csv}
+  - {shape: replay, csv: rates.csv, speed: 2}
+  - {shape: replay, csv: times.csv, format: timestamps, speed: 0.5}
+)");
+  auto s = read_spec_file(scratch.dir / "load.yaml");
+  ASSERT_TRUE(s.has_value()) << s.error();
+  const auto& rates = std::get<Replay>(s->phases[0].shape);
+  EXPECT_EQ(rates.rates, (std::vector<double>{10, 20, 30}));
+  EXPECT_EQ(s->phases[0].duration, Micros{seconds{3}});                   // the recording's length
+  EXPECT_EQ(s->phases[1].duration, Micros{milliseconds{1500}});           // ... at speed 2
+  EXPECT_DOUBLE_EQ(s->phases[1].rate_at(Micros{milliseconds{600}}), 40);  // 2 x 20
+  EXPECT_DOUBLE_EQ(s->phases[0].cumulative(2.5), 10 + 20 + 15);
+  const auto& times = std::get<Replay>(s->phases[2].shape);
+  EXPECT_EQ(times.timestamps, (std::vector<double>{1, 2, 2, 6.5}));  // / speed 0.5
+  EXPECT_EQ(s->phases[2].duration, Micros{6'500'001});
+}
+
+TEST(LoadSpecReader, ReplayErrorsNameTheCsvLine) {
+  const Scratch scratch;
+  scratch.write("bad.csv", "rps\n10\nlots\n-1\n");
+  scratch.write("load.yaml", R"(routes: [{path: /}]
+phases:
+  - {shape: replay, csv: bad.csv}
+  - {shape: replay, csv: none.csv, speed: 0}
+)");
+  auto s = read_spec_file(scratch.dir / "load.yaml");
+  ASSERT_FALSE(s.has_value());
+  const std::string csv = (scratch.dir / "bad.csv").string();
+  for (const std::string& expected : {csv + ":3: phases[0].csv: expected a number, got 'lots'",
+                                      csv + ":4: phases[0].csv: must not be negative",
+                                      std::string("phases[1].speed: must be greater than 0"),
+                                      std::string("phases[1].csv: cannot read ")}) {
+    EXPECT_NE(s.error().find(expected), std::string::npos) << expected << "\nin:\n" << s.error();
+  }
 }
 
 TEST(LoadQuickSpec, OnePhaseOneRouteAndFlagErrors) {

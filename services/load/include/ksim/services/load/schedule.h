@@ -37,7 +37,9 @@ struct Arrival {
 /// rescaling of the rate's integral L(t) (Phase::cumulative): the k-th
 /// arrival of a phase is where L reaches the k-th target, targets spaced by
 /// Exp(1) draws (Poisson) or by exactly 1 starting at 1/2 (deterministic,
-/// so a phase holds round(L(duration)) arrivals).
+/// so a phase holds round(L(duration)) arrivals). A timestamp replay plays
+/// its recorded arrivals; scaled, recorded arrival k stands for
+/// floor((k+1) F) - floor(k F) arrivals at its time (the rate is kept).
 class Schedule {
  public:
   /// `time_scale` F > 0 plays the profile F times as long in wall time at
@@ -62,6 +64,7 @@ class Schedule {
   void enter_phase(std::size_t i);
   std::uint32_t pick_route();
   double solve(double target) const;
+  std::optional<Arrival> next_replayed(const Replay& r);
 
   std::vector<Phase> phases_;
   std::vector<Route> routes_;
@@ -71,10 +74,13 @@ class Schedule {
   double scale_;
   std::int64_t length_ns_ = 0;
   std::size_t phase_ = 0;
-  double phase_start_s_ = 0;  // profile time
-  double phase_total_ = 0;    // L(duration) of the current phase
-  double target_ = 0;         // L value of the next arrival
-  double last_t_ = 0;         // profile offset of the last arrival in the phase
+  double phase_start_s_ = 0;         // profile time
+  double phase_total_ = 0;           // L(duration) of the current phase
+  double target_ = 0;                // L value of the next arrival
+  double last_t_ = 0;                // profile offset of the last arrival in the phase
+  std::size_t replay_next_ = 0;      // timestamp replay: the next recorded arrival
+  std::uint64_t replay_copies_ = 0;  // arrivals still to emit at replay_at_
+  double replay_at_ = 0;
 };
 
 }  // namespace ksim::services::load

@@ -65,7 +65,19 @@ struct Diurnal {
   Micros start{};
 };
 
-using Shape = std::variant<ConstantRate, Ramp, Step, Spike, Sine, Diurnal>;
+/// A recorded load played `speed` times faster: requests per second for
+/// consecutive recorded seconds, or arrival times (seconds from the start).
+struct Replay {
+  enum class Format { kRates, kTimestamps };
+  Format format = Format::kRates;
+  std::string csv;  // the file, resolved against the spec's folder
+  double speed = 1.0;
+  std::vector<double> rates;       // kRates: per recorded second, not scaled by speed
+  std::vector<double> prefix;      // kRates: prefix[i] = rates[0] + ... + rates[i-1]
+  std::vector<double> timestamps;  // kTimestamps: seconds into the phase, already / speed
+};
+
+using Shape = std::variant<ConstantRate, Ramp, Step, Spike, Sine, Diurnal, Replay>;
 
 /// A request of the mix: its share of the traffic and, for POST/PUT, a body.
 struct Route {
@@ -84,9 +96,11 @@ struct Phase {
   int line = 0;               // in the spec file; 0 = from flags
 
   /// Requests per second at `offset` into the phase (0 outside [0, duration)).
+  /// A timestamp replay has no rate (0): its arrivals are given.
   [[nodiscard]] double rate_at(Micros offset) const;
   /// The expected number of arrivals in [0, offset] (the rate's integral,
-  /// in closed form), clamped to [0, duration].
+  /// in closed form; a timestamp replay: the arrivals up to `offset`), with
+  /// `offset` clamped to [0, duration].
   [[nodiscard]] double cumulative(double offset_s) const;
 };
 

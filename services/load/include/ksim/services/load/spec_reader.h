@@ -18,7 +18,8 @@ namespace ksim::services::load {
 [[nodiscard]] std::expected<LoadSpec, std::string> read_spec_file(
     const std::filesystem::path& file);
 
-/// The same from YAML text; `name` stands for the file in messages.
+/// The same from YAML text; `name` stands for the file in messages, and its
+/// folder is where a replay's relative `csv` is looked for.
 [[nodiscard]] std::expected<LoadSpec, std::string> read_spec_text(std::string_view yaml,
                                                                   std::string_view name);
 
