@@ -235,6 +235,10 @@ int main(int argc, char** argv) {
       "  ksim-load scenarios/api-backend.yaml --target http://127.0.0.1:8080 --time-scale 0.01\n"
       "  ksim-load --target http://127.0.0.1:8081 --rate 500 --duration 30s --path "
       "/api/v1/products"};
+  app.footer(
+      "Exit codes: 0 ran (failed requests are counted, not fatal), 1 could not run or write an "
+      "output, 2 bad usage or spec (the message names the flag, or FILE:LINE: FIELD). A first "
+      "Ctrl-C stops sending and reports what was sent.");
   Flags f;
   add_flags(app, f);
   try {
