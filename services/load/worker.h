@@ -55,13 +55,15 @@ struct Pending {
   bool retried = false;  // already re-sent once after a stale keep-alive connection
 };
 
+/// A keep-alive connection; its handlers hold it (shared_from_this), so a
+/// dropped connection lives until its last operation has completed.
 struct Connection : std::enable_shared_from_this<Connection> {
   explicit Connection(asio::io_context& io) : socket(io) {}
   asio::ip::tcp::socket socket;
   boost::beast::flat_buffer buffer;
   std::optional<DiscardParser> parser;
-  Pending request;
-  std::int64_t sent = 0;
+  Pending request;        // the one on it (or connecting for it) while busy
+  std::int64_t sent = 0;  // when it was written, ns from the run's start
   bool busy = false;
   bool connected = false;
   bool reused = false;     // has carried a request before
@@ -96,7 +98,10 @@ class Worker {
   [[nodiscard]] std::uint64_t finished() const { return finished_.load(std::memory_order_relaxed); }
 
  private:
-  std::int64_t now() const { return (Clock::now() - start_).count(); }
+  // Nanoseconds since the run's start.
+  std::int64_t now() const {
+    return std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now() - start_).count();
+  }
   void advance();
   void on_timer();
   void dispatch(Pending p);
