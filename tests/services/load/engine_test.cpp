@@ -48,7 +48,7 @@ std::size_t route_index(const RunResult& r, const std::string& path) {
   return 0;
 }
 
-TEST(LoadParseTarget, HostPortAndErrors) {
+TEST(SvcLoadParseTarget, HostPortAndErrors) {
   auto t = parse_target("http://127.0.0.1:8080/x");
   ASSERT_TRUE(t);
   EXPECT_EQ(t->host, "127.0.0.1");
@@ -60,7 +60,7 @@ TEST(LoadParseTarget, HostPortAndErrors) {
   EXPECT_FALSE(parse_target("127.0.0.1:80"));
 }
 
-TEST(LoadEngine, CountsPerRouteAndStatusOnEveryThreadCount) {
+TEST(SvcLoadEngine, CountsPerRouteAndStatusOnEveryThreadCount) {
   for (unsigned threads : {1u, 2u}) {
     TestServer server;
     const LoadSpec spec = spec_of(R"(routes:
@@ -101,7 +101,7 @@ phases: [{shape: constant, rps: 400, duration: 1s}]
   }
 }
 
-TEST(LoadEngine, RequestsWithoutAnswerTimeOut) {
+TEST(SvcLoadEngine, RequestsWithoutAnswerTimeOut) {
   TestServer server;
   const LoadSpec spec = spec_of(
       "routes: [{path: /ok}, {path: /hang}]\n"
@@ -119,7 +119,7 @@ TEST(LoadEngine, RequestsWithoutAnswerTimeOut) {
   EXPECT_EQ(hang.requests + ok.requests, r.scheduled);
 }
 
-TEST(LoadEngine, RefusedConnectionsAreConnectErrors) {
+TEST(SvcLoadEngine, RefusedConnectionsAreConnectErrors) {
   std::uint16_t port = 0;
   {
     // A port nobody listens on: bound, then closed.
@@ -137,7 +137,7 @@ TEST(LoadEngine, RefusedConnectionsAreConnectErrors) {
   EXPECT_EQ(all.responses(), 0u);
 }
 
-TEST(LoadEngine, ResetsAndMalformedRepliesAreCountedByKind) {
+TEST(SvcLoadEngine, ResetsAndMalformedRepliesAreCountedByKind) {
   TestServer server;
   const LoadSpec spec = spec_of(
       "routes: [{path: /ok}, {path: /reset}, {path: /garbage}, {method: HEAD, path: /head}]\n"
@@ -157,7 +157,7 @@ TEST(LoadEngine, ResetsAndMalformedRepliesAreCountedByKind) {
   EXPECT_EQ(r.recorder.overall().requests, r.scheduled);
 }
 
-TEST(LoadEngine, AKeepAliveConnectionTheServerClosedIsRetriedOnce) {
+TEST(SvcLoadEngine, AKeepAliveConnectionTheServerClosedIsRetriedOnce) {
   TestServer server;
   const LoadSpec spec = spec_of(
       "arrivals: deterministic\nroutes: [{path: /stale}]\n"
@@ -169,7 +169,7 @@ TEST(LoadEngine, AKeepAliveConnectionTheServerClosedIsRetriedOnce) {
   EXPECT_GE(r.connections_opened, 30u);  // every reused connection had gone
 }
 
-TEST(LoadEngine, AStopRequestEndsTheRunWithWhatWasSent) {
+TEST(SvcLoadEngine, AStopRequestEndsTheRunWithWhatWasSent) {
   TestServer server;
   const LoadSpec spec = spec_of(
       "arrivals: deterministic\nroutes: [{path: /ok}]\n"
@@ -184,7 +184,7 @@ TEST(LoadEngine, AStopRequestEndsTheRunWithWhatWasSent) {
   EXPECT_EQ(server.counts()["/ok"], r.scheduled);
 }
 
-TEST(LoadEngine, ConnectionCloseRepliesOpenANewConnectionEachTime) {
+TEST(SvcLoadEngine, ConnectionCloseRepliesOpenANewConnectionEachTime) {
   TestServer server;
   const LoadSpec spec = spec_of(
       "arrivals: deterministic\nroutes: [{path: /close}]\n"
@@ -195,7 +195,7 @@ TEST(LoadEngine, ConnectionCloseRepliesOpenANewConnectionEachTime) {
   EXPECT_EQ(r.connections_opened, 50u);
 }
 
-TEST(LoadEngine, AStallShowsInLatencyFromTheIntendedTimeNotInServiceTime) {
+TEST(SvcLoadEngine, AStallShowsInLatencyFromTheIntendedTimeNotInServiceTime) {
   TestServer server;
   server.stall_at(100, std::chrono::milliseconds{300});
   const LoadSpec spec = spec_of(
@@ -239,7 +239,7 @@ TEST(LoadEngine, AStallShowsInLatencyFromTheIntendedTimeNotInServiceTime) {
   EXPECT_GE(all.latency.max(), static_cast<std::uint64_t>((stall->end - stall->start).count() / 2));
 }
 
-TEST(LoadReport, JsonTableAndCsvOfARun) {
+TEST(SvcLoadReport, JsonTableAndCsvOfARun) {
   TestServer server;
   const LoadSpec spec = spec_of(
       "arrivals: deterministic\nroutes: [{path: /ok}, {path: /status/500}]\n"

@@ -32,7 +32,7 @@ std::vector<std::uint64_t> lognormal_ns(std::uint64_t seed, int n) {
   return v;
 }
 
-TEST(LoadHistogram, BucketsTileTheValues) {
+TEST(SvcLoadHistogram, BucketsTileTheValues) {
   for (std::uint64_t v : {0ull, 1ull, 255ull, 256ull, 257ull, 511ull, 512ull, 1'000'000ull,
                           123'456'789'012ull, (1ull << 62) + 12345}) {
     const std::size_t i = Histogram::index_of(v);
@@ -48,7 +48,7 @@ TEST(LoadHistogram, BucketsTileTheValues) {
   }
 }
 
-TEST(LoadHistogram, PercentilesWithinTheRelativeError) {
+TEST(SvcLoadHistogram, PercentilesWithinTheRelativeError) {
   auto values = lognormal_ns(9, 100'000);
   Histogram h;
   for (auto v : values) h.record(v);
@@ -64,7 +64,7 @@ TEST(LoadHistogram, PercentilesWithinTheRelativeError) {
   EXPECT_EQ(h.count(), values.size());
 }
 
-TEST(LoadHistogram, TheCoarseOneKeepsItsLargerBound) {
+TEST(SvcLoadHistogram, TheCoarseOneKeepsItsLargerBound) {
   auto values = lognormal_ns(4, 50'000);
   CoarseHistogram h;
   for (auto v : values) h.record(v);
@@ -79,7 +79,7 @@ TEST(LoadHistogram, TheCoarseOneKeepsItsLargerBound) {
   EXPECT_EQ(h.quantile(1.0), values.back());
 }
 
-TEST(LoadHistogram, SmallValuesAreExact) {
+TEST(SvcLoadHistogram, SmallValuesAreExact) {
   Histogram h;
   for (std::uint64_t v = 1; v <= 200; ++v) h.record(v);
   EXPECT_EQ(h.quantile(0.5), 100u);
@@ -87,7 +87,7 @@ TEST(LoadHistogram, SmallValuesAreExact) {
   EXPECT_EQ(Histogram().quantile(0.5), 0u);  // empty
 }
 
-TEST(LoadHistogram, MergeEqualsRecordingBoth) {
+TEST(SvcLoadHistogram, MergeEqualsRecordingBoth) {
   const auto a = lognormal_ns(1, 20'000);
   const auto b = lognormal_ns(2, 30'000);
   Histogram ha, hb, both;

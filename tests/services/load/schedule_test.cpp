@@ -47,7 +47,7 @@ double expected_count(const Phase& p) {
   return p.cumulative(static_cast<double>(p.duration.count()) / 1e6);
 }
 
-TEST(LoadSchedule, IntegralsMatchTheRateCurves) {
+TEST(SvcLoadSchedule, IntegralsMatchTheRateCurves) {
   // The closed forms against a fine midpoint sum of rate_at.
   const LoadSpec spec = every_shape("poisson");
   for (const Phase& p : spec.phases) {
@@ -61,7 +61,7 @@ TEST(LoadSchedule, IntegralsMatchTheRateCurves) {
   }
 }
 
-TEST(LoadSchedule, DeterministicArrivalsHitTheIntegralExactly) {
+TEST(SvcLoadSchedule, DeterministicArrivalsHitTheIntegralExactly) {
   const LoadSpec spec = every_shape("deterministic");
   Schedule s(spec, 7);
   const auto n = per_phase(s, spec.phases.size());
@@ -72,7 +72,7 @@ TEST(LoadSchedule, DeterministicArrivalsHitTheIntegralExactly) {
   EXPECT_EQ(n.back(), 0u);  // a zero rate sends nothing
 }
 
-TEST(LoadSchedule, DeterministicGapsAreEven) {
+TEST(SvcLoadSchedule, DeterministicGapsAreEven) {
   auto spec = quick_spec({100, Micros{seconds{1}}, "GET", "/", "", Arrivals::kDeterministic});
   Schedule s(*spec, 1);
   std::vector<std::int64_t> at;
@@ -83,7 +83,7 @@ TEST(LoadSchedule, DeterministicGapsAreEven) {
     EXPECT_NEAR(static_cast<double>(at[i] - at[i - 1]), 1e7, 1);
 }
 
-TEST(LoadSchedule, PoissonCountsWithinStatisticalBounds) {
+TEST(SvcLoadSchedule, PoissonCountsWithinStatisticalBounds) {
   const LoadSpec spec = every_shape("poisson");
   std::vector<double> total(spec.phases.size(), 0);
   const int runs = 20;
@@ -103,7 +103,7 @@ TEST(LoadSchedule, PoissonCountsWithinStatisticalBounds) {
   }
 }
 
-TEST(LoadSchedule, RoutesFollowTheWeights) {
+TEST(SvcLoadSchedule, RoutesFollowTheWeights) {
   const LoadSpec spec = every_shape("poisson");
   Schedule s(spec, 3);
   std::vector<double> n(s.routes().size(), 0);
@@ -114,7 +114,7 @@ TEST(LoadSchedule, RoutesFollowTheWeights) {
   EXPECT_NEAR(n[0], all * 0.75, 6 * std::sqrt(all * 0.75 * 0.25));
 }
 
-TEST(LoadSchedule, SameSeedSameScheduleOtherSeedOther) {
+TEST(SvcLoadSchedule, SameSeedSameScheduleOtherSeedOther) {
   const LoadSpec spec = every_shape("poisson");
   Schedule a(spec, 11), b(spec, 11), c(spec, 12);
   int differ = 0;
@@ -128,7 +128,7 @@ TEST(LoadSchedule, SameSeedSameScheduleOtherSeedOther) {
   EXPECT_GT(differ, 900);
 }
 
-TEST(LoadSchedule, TimeScaleKeepsTheRatesAndCutStops) {
+TEST(SvcLoadSchedule, TimeScaleKeepsTheRatesAndCutStops) {
   auto spec = read_spec_text(R"(arrivals: deterministic
 routes: [{path: /}]
 phases:
@@ -153,7 +153,7 @@ phases:
   EXPECT_LT(last, 50'000'000'000);
 }
 
-TEST(LoadSchedule, ReplaysPlayTheirRatesAndTimestamps) {
+TEST(SvcLoadSchedule, ReplaysPlayTheirRatesAndTimestamps) {
   LoadSpec spec;
   spec.routes.push_back(Route{});
   Replay rates;
@@ -187,7 +187,7 @@ TEST(LoadSchedule, ReplaysPlayTheirRatesAndTimestamps) {
   EXPECT_EQ(n, 4u);  // 4 of 40 from the rates; floor(4 x 0.1) = 0 of the 4 timestamps
 }
 
-TEST(LoadRng, UniformAndExponentialMoments) {
+TEST(SvcLoadRng, UniformAndExponentialMoments) {
   Rng rng(5);
   double su = 0, se = 0, se2 = 0;
   const int n = 200'000;

@@ -28,7 +28,7 @@ std::string read_error(const std::string& yaml) {
   return s ? "" : s.error();
 }
 
-TEST(LoadParseDuration, UnitsFractionsAndErrors) {
+TEST(SvcLoadParseDuration, UnitsFractionsAndErrors) {
   EXPECT_EQ(parse_duration("30s"), Micros{seconds{30}});
   EXPECT_EQ(parse_duration("250ms"), Micros{milliseconds{250}});
   EXPECT_EQ(parse_duration("1h30m"), Micros{minutes{90}});
@@ -41,7 +41,7 @@ TEST(LoadParseDuration, UnitsFractionsAndErrors) {
   EXPECT_FALSE(parse_duration(""));
 }
 
-TEST(LoadSpecReader, EveryShapeWithItsFields) {
+TEST(SvcLoadSpecReader, EveryShapeWithItsFields) {
   const LoadSpec s = read_ok(R"(load:
   target: {ingress: ns/web, host: api.example.com}
   arrivals: deterministic
@@ -87,7 +87,7 @@ timings: {requestTimeout: 5s, hpaSyncPeriod: 15s}
   EXPECT_EQ(s.total(), Micros{minutes{5 + 10 + 1 + 1 + 2} + hours{24}});
 }
 
-TEST(LoadSpecReader, RatesOfTheShapes) {
+TEST(SvcLoadSpecReader, RatesOfTheShapes) {
   const LoadSpec s = read_ok(R"(phases:
   - {shape: ramp, from: 10, to: 30, duration: 10s}
   - {shape: step, from: 1, to: 2, at: 3s, duration: 10s}
@@ -107,7 +107,7 @@ routes: [{path: /}]
   EXPECT_NEAR(s.phases[4].rate_at(Micros{hours{2}}), 10, 1e-9);
 }
 
-TEST(LoadSpecReader, TheSeedScenariosRead) {
+TEST(SvcLoadSpecReader, TheSeedScenariosRead) {
   const std::filesystem::path dir = std::filesystem::path(KSIM_SOURCE_DIR) / "scenarios";
   auto api = read_spec_file(dir / "api-backend.yaml");
   ASSERT_TRUE(api.has_value()) << api.error();
@@ -129,7 +129,7 @@ TEST(LoadSpecReader, TheSeedScenariosRead) {
   EXPECT_EQ(burst->host, "");
 }
 
-TEST(LoadSpecReader, EveryScenarioWithALoadReads) {
+TEST(SvcLoadSpecReader, EveryScenarioWithALoadReads) {
   const std::filesystem::path dir = std::filesystem::path(KSIM_SOURCE_DIR) / "scenarios";
   int read = 0;
   for (const auto& entry : std::filesystem::directory_iterator(dir)) {
@@ -143,7 +143,7 @@ TEST(LoadSpecReader, EveryScenarioWithALoadReads) {
   EXPECT_GE(read, 3);
 }
 
-TEST(LoadSpecReader, ALoadSectionAloneOrItsFieldsAtTheTop) {
+TEST(SvcLoadSpecReader, ALoadSectionAloneOrItsFieldsAtTheTop) {
   const LoadSpec a = read_ok(
       "load:\n  routes: [{path: /x}]\n  phases: [{shape: constant, rps: 1, duration: 1s}]\n");
   const LoadSpec b =
@@ -153,7 +153,7 @@ TEST(LoadSpecReader, ALoadSectionAloneOrItsFieldsAtTheTop) {
   EXPECT_EQ(b.routes[0].path, "/x");
 }
 
-TEST(LoadSpecReader, ErrorsNameFileLineAndField) {
+TEST(SvcLoadSpecReader, ErrorsNameFileLineAndField) {
   const std::string e = read_error(R"(load:
   routes: [{path: /x}]
   phases:
@@ -165,7 +165,7 @@ TEST(LoadSpecReader, ErrorsNameFileLineAndField) {
       << e;
 }
 
-TEST(LoadSpecReader, EveryProblemIsReported) {
+TEST(SvcLoadSpecReader, EveryProblemIsReported) {
   const std::string e = read_error(R"(load:
   phases:
     - {shape: wave, duration: 5m}
@@ -187,7 +187,7 @@ TEST(LoadSpecReader, EveryProblemIsReported) {
   }
 }
 
-TEST(LoadSpecReader, BadRoutesAndTopLevel) {
+TEST(SvcLoadSpecReader, BadRoutesAndTopLevel) {
   EXPECT_NE(read_error("load:\n  routes: [{path: x}]\n  phases: [{shape: constant, rps: 1, "
                        "duration: 1s}]\n")
                 .find("t.yaml:2: load.routes[0].path: expected a request path"),
@@ -216,7 +216,7 @@ struct Scratch {
   std::filesystem::path dir;
 };
 
-TEST(LoadSpecReader, ReplaysReadTheirCsvBesideTheSpec) {
+TEST(SvcLoadSpecReader, ReplaysReadTheirCsvBesideTheSpec) {
   const Scratch scratch;
   scratch.write("rates.csv", "rps\n# a comment\n10\n\n20\n30\n");
   scratch.write("times.csv", "0.5\n1\n1\n3.25\n");
@@ -239,7 +239,7 @@ phases:
   EXPECT_EQ(s->phases[2].duration, Micros{6'500'001});
 }
 
-TEST(LoadSpecReader, ReplayErrorsNameTheCsvLine) {
+TEST(SvcLoadSpecReader, ReplayErrorsNameTheCsvLine) {
   const Scratch scratch;
   scratch.write("bad.csv", "rps\n10\nlots\n-1\n");
   scratch.write("load.yaml", R"(routes: [{path: /}]
@@ -258,7 +258,7 @@ phases:
   }
 }
 
-TEST(LoadQuickSpec, OnePhaseOneRouteAndFlagErrors) {
+TEST(SvcLoadQuickSpec, OnePhaseOneRouteAndFlagErrors) {
   auto s = quick_spec({100, Micros{seconds{3}}, "POST", "/x", "{}", Arrivals::kDeterministic});
   ASSERT_TRUE(s.has_value());
   ASSERT_EQ(s->phases.size(), 1u);
