@@ -37,5 +37,7 @@ void add_sweep_command(CLI::App& app, ExitCode& exit_code);
 void add_explain_command(CLI::App& app, ExitCode& exit_code);
 /// `ksim compare`: two traces side by side, as text, JSON or a page (compare_command.cpp).
 void add_compare_command(CLI::App& app, ExitCode& exit_code);
+/// `ksim calibrate`: a real service binary measured into a profile (calibrate_command.cpp).
+void add_calibrate_command(CLI::App& app, ExitCode& exit_code);
 
 }  // namespace ksim::cli

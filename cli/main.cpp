@@ -24,6 +24,7 @@ int main(int argc, char** argv) {
   ksim::cli::add_test_command(app, exit_code);
   ksim::cli::add_sweep_command(app, exit_code);
   ksim::cli::add_compare_command(app, exit_code);
+  ksim::cli::add_calibrate_command(app, exit_code);
 
   // CLI11 would say only "A subcommand is required" for a mistyped command.
   if (argc > 1 && argv[1][0] != '-') {
