@@ -111,17 +111,18 @@ TEST(Loader, Platform1) {
   const LoadResult r = load({kSource / "scenarios" / "manifests" / "api-backend"});
   ASSERT_TRUE(r.has_value()) << dump(r);
   const ManifestSet& s = *r;
-  EXPECT_EQ(s.size(), 8u);
+  EXPECT_EQ(s.size(), 10u);
   EXPECT_TRUE(s.not_modelled.empty());
   ASSERT_EQ(s.namespaces.size(), 1u);
   EXPECT_EQ(s.namespaces[0].meta.name, "api-platform");
+  EXPECT_EQ(s.pdbs.size(), 2u);
   for (const char* name : {"api-service", "backend-service"}) {
     const Deployment* d = s.find_deployment("api-platform", name);
     ASSERT_NE(d, nullptr) << name;
     EXPECT_EQ(d->replicas, 2);
     const Container& c = d->template_.containers.at(0);
     ASSERT_TRUE(c.readiness_probe.has_value());
-    EXPECT_EQ(c.readiness_probe->path, "/health");
+    EXPECT_EQ(c.readiness_probe->path, "/ready");  // services/common/http
     const Service* svc = s.find_service("api-platform", name);
     ASSERT_NE(svc, nullptr) << name;
     EXPECT_EQ(svc->type, ServiceType::kClusterIP);
