@@ -54,7 +54,7 @@ Response ServerCore::handle(const BeastRequest& raw) {
   const RouteMatch match = router.match(request);
   Response res = router.respond(request, match);
   res.version(raw.version());
-  res.keep_alive(raw.keep_alive() && !draining.load(std::memory_order_relaxed));
+  res.keep_alive(raw.keep_alive() && !draining.load());
   res.prepare_payload();
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
