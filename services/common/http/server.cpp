@@ -54,7 +54,7 @@ Response ServerCore::handle(const BeastRequest& raw) {
   const RouteMatch match = router.match(request);
   Response res = router.respond(request, match);
   res.version(raw.version());
-  res.keep_alive(raw.keep_alive() && !draining.load(std::memory_order_relaxed));
+  res.keep_alive(raw.keep_alive() && !draining.load());
   res.prepare_payload();
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -77,13 +77,15 @@ void ServerCore::session_closed() {
 }  // namespace detail
 
 struct Server::Impl {
-  // Declaration order is destruction order in reverse: the core outlives the
-  // workers, whose io_contexts destroy any abandoned sessions (which touch
-  // the core); the acceptor, signals and timer go before the control context.
+  // Members are destroyed in reverse order: the acceptor, signals and timers
+  // before the control context; the control context (whose pending accept
+  // holds a socket of a worker's context) before the workers; the workers
+  // (whose contexts destroy abandoned sessions, which touch the core) before
+  // the core.
   detail::ServerCore core;
+  std::vector<std::unique_ptr<detail::Worker>> workers;
   net::io_context control{1};
   net::executor_work_guard<net::io_context::executor_type> control_guard{control.get_executor()};
-  std::vector<std::unique_ptr<detail::Worker>> workers;
   tcp::acceptor acceptor;
   net::signal_set signals;
   net::steady_timer grace_timer;

@@ -77,9 +77,10 @@ struct ServerCore {
   void session_closed();
 };
 
-// One connection: reads requests one at a time, answers each before reading
-// the next (so pipelined requests are answered in order and at most one is
-// parsed ahead; the bytes read ahead are bounded by the buffer limit).
+// One connection: parses one request at a time and answers it before parsing
+// the next, so pipelined requests are answered in order; what a client sends
+// ahead stays in the buffer, whose limit (header + body limit + slack)
+// bounds the bytes read ahead.
 class Session : public std::enable_shared_from_this<Session> {
  public:
   Session(tcp::socket&& socket, ServerCore& core, Worker& worker);

@@ -28,9 +28,10 @@ constexpr std::size_t kBufferSlack = 16 * 1024;
 constexpr auto kLingerTime = std::chrono::seconds(2);
 
 bool is_quiet_close(const beast::error_code& ec) {
-  return ec == http::error::end_of_stream || ec == net::error::eof ||
-         ec == net::error::operation_aborted || ec == net::error::connection_reset ||
-         ec == beast::error::timeout || ec == net::error::bad_descriptor;
+  return ec == http::error::end_of_stream || ec == http::error::partial_message ||
+         ec == net::error::eof || ec == net::error::operation_aborted ||
+         ec == net::error::connection_reset || ec == beast::error::timeout ||
+         ec == net::error::bad_descriptor;
 }
 
 }  // namespace

@@ -17,7 +17,9 @@
 namespace ksim::services::http {
 
 struct ClientOptions {
-  std::chrono::milliseconds connect_timeout{2'000};   // resolve + TCP connect
+  // TCP connect. Name resolution (getaddrinfo on asio's resolver thread)
+  // cannot be interrupted and is bounded only by the system resolver.
+  std::chrono::milliseconds connect_timeout{2'000};
   std::chrono::milliseconds request_timeout{30'000};  // write request + read response
   // A pooled connection unused for this long is closed rather than reused
   // (keep it below the server's idle timeout so reuse never races a close).
