@@ -86,7 +86,8 @@ void KarpenterController::close_batch() {
   triggers_.clear();
   batch_close_ = {};
   const Time now = sim_.now();
-  k::ProvisioningInput in;
+  k::ProvisioningInput& in = provisioning_;
+  in.pods.clear();
   // upstream schedules every pending pod, not only those that triggered.
   for (const cluster::PodId id : provisionable_pods(cluster_)) {
     in.pods.push_back(pod_view(cluster_, id));
@@ -94,19 +95,32 @@ void KarpenterController::close_batch() {
   if (in.pods.empty()) return;
   in.daemonsets = daemonset_views(cluster_);
   ++batches_;
-  for (const cluster::NodeId id : cluster_.live_nodes()) {
-    const cluster::Node& n = cluster_.node(id);
-    if (n.stage == cluster::NodeStage::kReady) {
-      k::ExistingNode e = existing_node(cluster_, id);
-      if (!e.marked_for_deletion) in.nodes.push_back(std::move(e));
-    } else if (is_karpenter_node(n) && !n.draining) {
-      in.in_flight.push_back(in_flight_claim(cluster_, id));
-    }
+  in.in_flight.clear();
+  std::vector<k::ExistingNode>& kept = provisioning_kept_;
+  refresh_ready_nodes(
+      cluster_, kept, provisioning_ids_, [](cluster::NodeId, k::ExistingNode&, bool) {},
+      [this, &in](cluster::NodeId id) {
+        const cluster::Node& n = cluster_.node(id);
+        if (is_karpenter_node(n) && !n.draining) {
+          in.in_flight.push_back(in_flight_claim(cluster_, id));
+        }
+      });
+  // The nodes not marked for deletion are lent to the input (moved, not
+  // copied) for the decision and taken back after it.
+  in.nodes.clear();
+  std::vector<std::size_t> lent;
+  for (std::size_t i = 0; i < kept.size(); ++i) {
+    if (kept[i].marked_for_deletion) continue;
+    lent.push_back(i);
+    in.nodes.push_back(std::move(kept[i]));
   }
-  in.node_pools = pools_;
-  in.instance_types = types_;
+  if (in.node_pools.empty()) {
+    in.node_pools = pools_;  // neither changes during a run
+    in.instance_types = types_;
+  }
   in.unavailable = unavailable_offerings();
   const k::ProvisioningResult result = k::provision(in);
+  for (std::size_t j = 0; j < lent.size(); ++j) kept[lent[j]] = std::move(in.nodes[j]);
   for (const k::PodPlacement& pl : result.placements) {
     if (pl.kind != k::PlacementKind::kUnschedulable) continue;
     ProvisioningRecord r;

@@ -66,11 +66,9 @@ void KarpenterController::note_pod_events(cluster::NodeId id) {
   t.seen.swap(scratch_pods_);
 }
 
-void KarpenterController::refresh_input_node(cluster::NodeId id, k::ExistingNode& e,
-                                             InputNode& cached) {
+void KarpenterController::refresh_input_node(cluster::NodeId id, k::ExistingNode& e) {
   note_pod_events(id);
-  refresh_existing_node(cluster_, id, e);
-  const NodeTrack& t = track(id);
+  NodeTrack& t = track(id);
   e.last_pod_event_us.reset();
   if (t.last_pod_event) e.last_pod_event_us = to_us(*t.last_pod_event);
   for (const Execution& x : executions_) {
@@ -81,27 +79,27 @@ void KarpenterController::refresh_input_node(cluster::NodeId id, k::ExistingNode
   // The active pods, in the node's order: a view already in the input is
   // kept (its PDB verdict renewed), a new one built.
   std::vector<cluster::PodId> active;
-  active.reserve(cached.pods.size() + 1);
+  active.reserve(t.input_pods.size() + 1);
   for (const cluster::PodId pid : cluster_.node_pods(id)) {
     if (cluster_.pod(pid).active()) active.push_back(pid);
   }
-  if (active == cached.pods) {
+  if (active == t.input_pods) {
     for (std::size_t i = 0; i < active.size(); ++i) e.pods[i].pdb_blocked = pdb_blocked(active[i]);
     return;
   }
   std::vector<k::PodView> views;
   views.reserve(active.size());
   for (const cluster::PodId pid : active) {
-    const auto old = std::find(cached.pods.begin(), cached.pods.end(), pid);
-    if (old == cached.pods.end()) {
+    const auto old = std::find(t.input_pods.begin(), t.input_pods.end(), pid);
+    if (old == t.input_pods.end()) {
       views.push_back(disruption_pod_view(pid));
       continue;
     }
-    views.push_back(std::move(e.pods[static_cast<std::size_t>(old - cached.pods.begin())]));
+    views.push_back(std::move(e.pods[static_cast<std::size_t>(old - t.input_pods.begin())]));
     views.back().pdb_blocked = pdb_blocked(pid);
   }
   e.pods = std::move(views);
-  cached.pods = std::move(active);
+  t.input_pods = std::move(active);
 }
 
 k::DisruptionInput& KarpenterController::refresh_disruption_input() {
@@ -120,38 +118,23 @@ k::DisruptionInput& KarpenterController::refresh_disruption_input() {
   }
   in.daemonsets = daemonset_views(cluster_);
   in.in_flight.clear();
-  // The Ready nodes in id order (ids are never reused), merged with the
-  // entries of the last refresh: entries of nodes no longer Ready dropped,
-  // new ones built whole.
-  std::vector<k::ExistingNode> nodes;
-  std::vector<InputNode> cache;
-  nodes.reserve(in.nodes.size() + 8);
-  cache.reserve(in.nodes.size() + 8);
-  std::size_t j = 0;
-  for (const cluster::NodeId id : cluster_.live_nodes()) {
-    const cluster::Node& n = cluster_.node(id);
-    if (n.stage != cluster::NodeStage::kReady) {
-      if (is_karpenter_node(n) && !n.draining)
-        in.in_flight.push_back(in_flight_claim(cluster_, id));
-      continue;
-    }
-    while (j < input_nodes_.size() && input_nodes_[j].id < id) ++j;
-    if (j < input_nodes_.size() && input_nodes_[j].id == id) {
-      nodes.push_back(std::move(in.nodes[j]));
-      cache.push_back(std::move(input_nodes_[j]));
-      ++j;
-    } else {
-      nodes.push_back(existing_node(cluster_, id));
-      cache.push_back({id, {}});
-      if (nodes.back().nodepool) {
-        if (const k::NodePool* p = pool_named(*nodes.back().nodepool))
-          nodes.back().expire_after = p->expire_after;
-      }
-    }
-    refresh_input_node(id, nodes.back(), cache.back());
-  }
-  in.nodes = std::move(nodes);
-  input_nodes_ = std::move(cache);
+  refresh_ready_nodes(
+      cluster_, in.nodes, input_ids_,
+      [this](cluster::NodeId id, k::ExistingNode& e, bool fresh) {
+        if (fresh) {
+          track(id).input_pods.clear();  // a node Ready again: its views are rebuilt
+          if (e.nodepool) {
+            if (const k::NodePool* p = pool_named(*e.nodepool)) e.expire_after = p->expire_after;
+          }
+        }
+        refresh_input_node(id, e);
+      },
+      [this, &in](cluster::NodeId id) {
+        const cluster::Node& n = cluster_.node(id);
+        if (is_karpenter_node(n) && !n.draining) {
+          in.in_flight.push_back(in_flight_claim(cluster_, id));
+        }
+      });
   return in;
 }
 

@@ -81,6 +81,35 @@ void refresh_existing_node(const cluster::Cluster& c, cluster::NodeId id, k::Exi
   out.marked_for_deletion = n.draining || n.unschedulable;
 }
 
+void refresh_ready_nodes(const cluster::Cluster& c, std::vector<k::ExistingNode>& nodes,
+                         std::vector<cluster::NodeId>& ids,
+                         const std::function<void(cluster::NodeId, k::ExistingNode&, bool)>& visit,
+                         const std::function<void(cluster::NodeId)>& not_ready) {
+  std::vector<k::ExistingNode> next;
+  std::vector<cluster::NodeId> next_ids;
+  next.reserve(nodes.size() + 8);
+  next_ids.reserve(nodes.size() + 8);
+  std::size_t j = 0;  // ids are never reused, so both lists ascend
+  for (const cluster::NodeId id : c.live_nodes()) {
+    if (c.node(id).stage != cluster::NodeStage::kReady) {
+      not_ready(id);
+      continue;
+    }
+    while (j < ids.size() && ids[j] < id) ++j;
+    const bool fresh = j == ids.size() || ids[j] != id;
+    if (fresh) {
+      next.push_back(existing_node(c, id));
+    } else {
+      next.push_back(std::move(nodes[j++]));
+      refresh_existing_node(c, id, next.back());
+    }
+    next_ids.push_back(id);
+    visit(id, next.back(), fresh);
+  }
+  nodes = std::move(next);
+  ids = std::move(next_ids);
+}
+
 k::InFlightNodeClaim in_flight_claim(const cluster::Cluster& c, cluster::NodeId id) {
   const cluster::Node& n = c.node(id);
   k::InFlightNodeClaim out;

@@ -251,20 +251,15 @@ class KarpenterController : public cluster::ClusterObserver {
   struct NodeTrack {
     std::vector<cluster::PodId> seen;  // pods on the node at the last pass, sorted
     std::optional<Time> last_pod_event;
+    /// The pods of the node's entry in input_.nodes (its `pods`), in order.
+    std::vector<cluster::PodId> input_pods;
   };
-  /// disruption_input.cpp: the DisruptionInput kept from pass to pass. A
-  /// node's name, labels, taints and resources are copied when it enters the
-  /// input (turns Ready) and a pod's view when it is first seen there; each
-  /// refresh updates what changes (requests, flags, pod events, PDBs).
-  /// Rebuilding it all every 10 s was most of the time of a 1,200-node run.
+  /// disruption_input.cpp: the DisruptionInput kept from pass to pass
+  /// (refresh_ready_nodes), a pod's view kept while it stays on its node;
+  /// each refresh updates what changes (requests, flags, pod events, PDBs).
   control::karpenter::DisruptionInput& refresh_disruption_input();
-  /// Per entry of input_.nodes: the node and the pods of its `pods`, in order.
-  struct InputNode {
-    cluster::NodeId id;
-    std::vector<cluster::PodId> pods;
-  };
-  void refresh_input_node(cluster::NodeId id, control::karpenter::ExistingNode& e,
-                          InputNode& cached);
+  /// The entry's pods, pod events and deletion mark, after refresh_ready_nodes.
+  void refresh_input_node(cluster::NodeId id, control::karpenter::ExistingNode& e);
   /// Notes the node's pod events since the last refresh (lastPodEventTime).
   void note_pod_events(cluster::NodeId id);
   [[nodiscard]] control::karpenter::PodView disruption_pod_view(cluster::PodId pod) const;
@@ -313,8 +308,13 @@ class KarpenterController : public cluster::ClusterObserver {
   std::vector<Execution> executions_;
   std::vector<NodeTrack> tracks_;  // per node index
   control::karpenter::DisruptionInput input_;
-  std::vector<InputNode> input_nodes_;  // parallel to input_.nodes, ascending ids
+  std::vector<cluster::NodeId> input_ids_;  // of input_.nodes
   std::vector<cluster::PodId> scratch_pods_;
+  /// close_batch's ProvisioningInput, kept like input_: the Ready nodes
+  /// (those marked for deletion included; they are left out per batch).
+  control::karpenter::ProvisioningInput provisioning_;
+  std::vector<control::karpenter::ExistingNode> provisioning_kept_;
+  std::vector<cluster::NodeId> provisioning_ids_;  // of provisioning_kept_
   std::uint64_t passes_ = 0;
 };
 
