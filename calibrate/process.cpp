@@ -162,7 +162,9 @@ bool ServiceProcess::running() { return pid_ > 0 && !reap(false); }
 bool ServiceProcess::stop(std::chrono::milliseconds grace) {
   if (!running()) return true;
   const pid_t pid = pid_;
-  kill(pid, SIGTERM);
+  // The whole group: a service started through a shell with helpers of its
+  // own (api-service's calibration starts its backend) stops together.
+  kill(-pid, SIGTERM);
   const int fd = static_cast<int>(syscall(SYS_pidfd_open, pid, 0));
   bool exited = false;
   if (fd >= 0) {
@@ -177,6 +179,8 @@ bool ServiceProcess::stop(std::chrono::milliseconds grace) {
   }
   if (!exited) kill(-pid, SIGKILL);
   reap(true);
+  // Whatever of the group outlived its leader goes now.
+  kill(-pid, SIGKILL);
   return exited;
 }
 

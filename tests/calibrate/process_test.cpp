@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <csignal>
 #include <fstream>
 #include <sstream>
 #include <thread>
@@ -72,6 +73,27 @@ TEST(CalibrateProcess, IgnoringSigtermIsKilledAfterTheGrace) {
   ASSERT_TRUE(eventually([&] { return read(log) == "ready\n"; }));
   EXPECT_FALSE(p->stop(200ms));
   EXPECT_EQ(p->exit_status(), "killed by signal 9");
+  fs::remove(log);
+}
+
+// A helper started by the service (a shell's background child, in its
+// process group) does not outlive the stop.
+TEST(CalibrateProcess, StopEndsTheWholeGroup) {
+  const fs::path log = log_file("group");
+  auto p = ServiceProcess::start(
+      {"sh", "-c", "sleep 600 & echo helper $!; while :; do sleep 1; done"}, {}, log, std::nullopt);
+  ASSERT_TRUE(p.has_value());
+  std::string text;
+  ASSERT_TRUE(eventually([&] { return (text = read(log)).starts_with("helper "); }));
+  const pid_t helper = std::stoi(text.substr(7));
+  ASSERT_EQ(kill(helper, 0), 0);
+  EXPECT_TRUE(p->stop(30s));
+  // Gone or a zombie of init's: either way no longer signalable as ours.
+  EXPECT_TRUE(eventually([&] {
+    std::ifstream st("/proc/" + std::to_string(helper) + "/stat");
+    std::string all((std::istreambuf_iterator<char>(st)), std::istreambuf_iterator<char>());
+    return all.empty() || all.find(") Z") != std::string::npos;
+  }));
   fs::remove(log);
 }
 

@@ -43,8 +43,9 @@ class ServiceProcess {
   bool running();
   /// "exited with 0", "killed by signal 9".
   [[nodiscard]] const std::string& exit_status() const { return exit_status_; }
-  /// SIGTERM, then SIGKILL to the group after `grace`; true when it exited
-  /// on its own within the grace.
+  /// SIGTERM to its process group, SIGKILL to the group after `grace` if it
+  /// has not exited, and SIGKILL to what is left of the group once it has;
+  /// true when it exited on its own within the grace.
   bool stop(std::chrono::milliseconds grace);
 
  private:
