@@ -16,7 +16,7 @@ std::expected<void, ApiError> check_known_fields(const nlohmann::json& body) {
   for (const auto& [key, value] : body.items()) {
     bool known = false;
     for (const auto name : kKnownFields) known = known || key == name;
-    if (!known) return std::unexpected(field_error(key, "unknown field '" + key + "'"));
+    if (!known) return std::unexpected(field_error(key, "is not a known field"));
   }
   return {};
 }
@@ -27,15 +27,14 @@ std::expected<std::string, ApiError> read_id(const nlohmann::json& body,
     auto id = http::optional_field<std::string>(body, "id");
     if (!id) return std::unexpected(id.error());
     if (*id && **id != *path_id) {
-      return std::unexpected(field_error("id", "field 'id' must match the id in the path"));
+      return std::unexpected(field_error("id", "must match the id in the path"));
     }
     return std::string(*path_id);
   }
   auto id = http::required_field<std::string>(body, "id");
   if (!id) return std::unexpected(id.error());
   if (!valid_item_id(*id)) {
-    return std::unexpected(
-        field_error("id", "field 'id' must be 1 to 64 characters of A-Z a-z 0-9 . _ -"));
+    return std::unexpected(field_error("id", "must be 1 to 64 characters of A-Z a-z 0-9 . _ -"));
   }
   return *id;
 }
@@ -46,7 +45,7 @@ std::expected<std::vector<std::string>, ApiError> read_tags(const nlohmann::json
   std::vector<std::string> out;
   if (!*tags) return out;
   const auto bad = field_error("tags",
-                               "field 'tags' must be an array of at most 32 strings of "
+                               "must be an array of at most 32 strings of "
                                "1 to 64 characters");
   if (!(*tags)->is_array() || (*tags)->size() > kMaxTags) return std::unexpected(bad);
   for (const auto& t : **tags) {
@@ -88,19 +87,18 @@ std::expected<Item, ApiError> item_from_json(const nlohmann::json& body,
   auto name = http::required_field<std::string>(body, "name");
   if (!name) return std::unexpected(name.error());
   if (name->empty() || name->size() > kMaxNameLength) {
-    return std::unexpected(field_error("name", "field 'name' must be 1 to 200 characters"));
+    return std::unexpected(field_error("name", "must be 1 to 200 characters"));
   }
   item.name = std::move(*name);
   auto price = http::required_field<double>(body, "price");
   if (!price) return std::unexpected(price.error());
   if (!std::isfinite(*price) || *price < 0) {
-    return std::unexpected(field_error("price", "field 'price' must be >= 0"));
+    return std::unexpected(field_error("price", "must be >= 0"));
   }
   item.price = *price;
   auto quantity = http::required_field<std::int64_t>(body, "quantity");
   if (!quantity) return std::unexpected(quantity.error());
-  if (*quantity < 0)
-    return std::unexpected(field_error("quantity", "field 'quantity' must be >= 0"));
+  if (*quantity < 0) return std::unexpected(field_error("quantity", "must be >= 0"));
   item.quantity = *quantity;
   auto tags = read_tags(body);
   if (!tags) return std::unexpected(tags.error());
