@@ -15,7 +15,7 @@ namespace ksim::services::api {
 //   POST   /api/items                   201 item view | 400 | 409 | 415
 //   PUT    /api/items/{id}              200 item view | 400 | 404 | 415
 //   DELETE /api/items/{id}              204 | 404
-//   GET    /api/compute?n=N             200 {"n","result"} | 400 n not in [0,20000000]
+//   GET    /api/compute?n=N             200 {"n","result"} | 400 n not in [0,100000000]
 // item view = {"id","name","price","quantity","tags","inStock"}.
 // Backend failures: 502 "backend_unavailable" (refused, reset, not HTTP),
 // 504 "backend_timeout" (no reply within the timeout), 502 "backend_error"

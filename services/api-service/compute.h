@@ -7,7 +7,7 @@
 namespace ksim::services::api {
 
 inline constexpr std::int64_t kDefaultComputeN = 100'000;
-inline constexpr std::int64_t kMaxComputeN = 20'000'000;
+inline constexpr std::int64_t kMaxComputeN = 100'000'000;
 
 // Work proportional to n (n square roots); the result depends on every step,
 // so the optimiser cannot drop the loop. Precondition: 0 <= n.
