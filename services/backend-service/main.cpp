@@ -1,7 +1,11 @@
 // backend-service (platform 1, internal): the item store behind api-service.
 // Routes in backend_handlers.h; flags and environment in README.md.
+#include <sys/prctl.h>
+#include <unistd.h>
+
 #include <CLI/CLI.hpp>
 #include <algorithm>
+#include <csignal>
 #include <cstdio>
 #include <exception>
 #include <filesystem>
@@ -23,9 +27,13 @@ struct Config {
   http::ServerOptions server;
   std::string data_dir = "./data";
   std::string table = "items";
+  bool exit_with_parent = false;
 };
 
 void add_flags(CLI::App& app, Config& config) {
+  app.add_flag("--exit-with-parent", config.exit_with_parent,
+               "Get SIGTERM (and drain) when the parent process exits: for running beside "
+               "api-service in one process group (services/api-service/calibrate.yaml)");
   http::add_server_options(app, config.server);
   app.add_option("--data-dir", config.data_dir, "Folder of the SQLite file (created if missing)")
       ->envname("DATA_DIR")
@@ -41,8 +49,17 @@ void add_flags(CLI::App& app, Config& config) {
       });
 }
 
+// Linux's parent-death signal. The server's SIGTERM handler then drains as
+// usual. Checked after arming: a parent that died before is not signalled.
+void arm_parent_death_signal() {
+  const pid_t parent = getppid();
+  if (prctl(PR_SET_PDEATHSIG, SIGTERM) != 0) throw std::runtime_error("prctl(PR_SET_PDEATHSIG)");
+  if (getppid() != parent) throw std::runtime_error("the parent process has already exited");
+}
+
 // Throws on start-up failure (main turns it into exit code 1).
 void run(Config config) {
+  if (config.exit_with_parent) arm_parent_death_signal();
   const std::filesystem::path dir(config.data_dir);
   std::filesystem::create_directories(dir);
   unsigned threads = config.server.threads;

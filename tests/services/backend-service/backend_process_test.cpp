@@ -171,6 +171,32 @@ TEST_F(BackendProcessTest, KillDuringPostBurstLosesNoAcknowledgedItem) {
   EXPECT_GE(Json::parse(list->body())["total"].get<std::size_t>(), acked.size());
 }
 
+// How calibrate.yaml of api-service runs a backend beside it: the backend
+// must not outlive its parent.
+TEST(BackendParentTest, ExitWithParentStopsWhenTheParentDies) {
+  testing::TempDir dir;
+  ServiceProcess parent({"/bin/sh", "-c",
+                         std::string(KSIM_BACKEND_SERVICE_BIN) +
+                             " --host 127.0.0.1 --port 0 --log-level warn --exit-with-parent "
+                             "--data-dir " +
+                             (dir.path() / "data").string() + " & wait"});
+  const auto port = parent.port();  // printed by the backend on the shared stdout
+  ASSERT_NE(port, 0);
+  http::HttpClient client(testing::test_client_options());
+  auto health = client.get("127.0.0.1", port, "/health");
+  ASSERT_TRUE(health);
+  EXPECT_EQ(health->result(), Status::ok);
+  parent.signal(SIGKILL);  // the shell only: the backend gets its SIGTERM from the kernel
+  EXPECT_EQ(parent.wait_exit(), -1);
+  const auto deadline = std::chrono::steady_clock::now() + testing::kWait;
+  bool gone = false;
+  while (!gone && std::chrono::steady_clock::now() < deadline) {
+    auto r = client.get("127.0.0.1", port, "/health");
+    gone = !r && r.error().code == http::ClientErrc::kConnect;
+  }
+  EXPECT_TRUE(gone);
+}
+
 TEST(BackendFlagsTest, BadFlagExits2NamingIt) {
   testing::TempDir dir;
   ServiceProcess bad(
