@@ -80,4 +80,30 @@ BackendResult HttpBackend::call(http::Verb method, std::string_view target,
   return reply;
 }
 
+CountingBackend::CountingBackend(Backend& inner, http::MetricsRegistry& metrics) : inner_(&inner) {
+  auto& family = metrics.counter("backend_requests_total", "Calls to backend-service by outcome.",
+                                 {"outcome"});
+  // Series made at start-up: the hot path only increments.
+  ok_ = &family.with({"ok"});
+  server_error_ = &family.with({"server_error"});
+  unavailable_ = &family.with({"unavailable"});
+  timeout_ = &family.with({"timeout"});
+  bad_reply_ = &family.with({"bad_reply"});
+}
+
+BackendResult CountingBackend::call(http::Verb method, std::string_view target,
+                                    const nlohmann::json* body) {
+  auto result = inner_->call(method, target, body);
+  if (result) {
+    (static_cast<unsigned>(result->status) >= 500 ? server_error_ : ok_)->inc();
+  } else if (result.error().code == BackendErrc::kTimeout) {
+    timeout_->inc();
+  } else if (result.error().code == BackendErrc::kBadReply) {
+    bad_reply_->inc();
+  } else {
+    unavailable_->inc();
+  }
+  return result;
+}
+
 }  // namespace ksim::services::api

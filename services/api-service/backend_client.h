@@ -11,6 +11,7 @@
 #include <string_view>
 
 #include "ksim/services/http/client.h"
+#include "ksim/services/http/metrics.h"
 #include "ksim/services/http/request.h"
 
 namespace ksim::services::api {
@@ -66,6 +67,25 @@ class HttpBackend final : public Backend {
  private:
   BackendUrl url_;
   std::unique_ptr<http::HttpClient> client_;
+};
+
+// Counts each call's outcome in backend_requests_total{outcome}: "ok" (an
+// HTTP reply below 500), "server_error" (5xx), "unavailable", "timeout",
+// "bad_reply"; the calls themselves go to `inner` unchanged.
+class CountingBackend final : public Backend {
+ public:
+  // `inner` and `metrics` must outlive this.
+  CountingBackend(Backend& inner, http::MetricsRegistry& metrics);
+  BackendResult call(http::Verb method, std::string_view target,
+                     const nlohmann::json* body) override;
+
+ private:
+  Backend* inner_;
+  http::Counter* ok_;
+  http::Counter* server_error_;
+  http::Counter* unavailable_;
+  http::Counter* timeout_;
+  http::Counter* bad_reply_;
 };
 
 }  // namespace ksim::services::api

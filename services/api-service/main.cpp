@@ -46,13 +46,15 @@ void add_flags(CLI::App& app, Config& config) {
 
 // Throws on start-up failure (main turns it into exit code 1).
 void run(const Config& config) {
-  api::HttpBackend backend(*api::parse_backend_url(config.backend_url),
-                           *http::parse_duration(config.backend_timeout));
+  auto metrics = std::make_shared<http::MetricsRegistry>();
+  api::HttpBackend http_backend(*api::parse_backend_url(config.backend_url),
+                                *http::parse_duration(config.backend_timeout));
+  api::CountingBackend backend(http_backend, *metrics);
   const api::ApiHandlers handlers(backend);
   http::Router router;
   handlers.add_routes(router);
   auto logger = std::make_shared<http::Logger>(config.server.log_level);
-  http::Server server(config.server, std::move(router), nullptr, logger);
+  http::Server server(config.server, std::move(router), metrics, logger);
   // Ready at once: readiness does not follow the backend, so a backend outage
   // gives fast 502s rather than every api pod leaving the Service.
   server.set_ready(true);

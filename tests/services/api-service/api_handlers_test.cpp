@@ -190,6 +190,28 @@ TEST_F(ApiHandlersTest, ComputeIsBoundedAndProportional) {
   EXPECT_TRUE(backend_.calls.empty());
 }
 
+TEST(CountingBackendTest, CountsEachOutcome) {
+  FakeBackend fake;
+  http::MetricsRegistry metrics;
+  CountingBackend counting(fake, metrics);
+  fake.replies = {BackendReply{Status::ok, nullptr},
+                  BackendReply{Status::not_found, nullptr},
+                  BackendReply{Status::service_unavailable, nullptr},
+                  std::unexpected(BackendError{BackendErrc::kTimeout, "t"}),
+                  std::unexpected(BackendError{BackendErrc::kUnavailable, "u"}),
+                  std::unexpected(BackendError{BackendErrc::kBadReply, "b"})};
+  for (int i = 0; i < 6; ++i) counting.call(Verb::get, "/backend/items", nullptr);
+  const std::string text = metrics.expose();
+  for (const char* line : {"backend_requests_total{outcome=\"ok\"} 2",
+                           "backend_requests_total{outcome=\"server_error\"} 1",
+                           "backend_requests_total{outcome=\"timeout\"} 1",
+                           "backend_requests_total{outcome=\"unavailable\"} 1",
+                           "backend_requests_total{outcome=\"bad_reply\"} 1"}) {
+    EXPECT_NE(text.find(line), std::string::npos) << line << " in\n" << text;
+  }
+  EXPECT_EQ(fake.calls.size(), 6U);
+}
+
 TEST(BackendUrlTest, ParsesHostPortAndPrefix) {
   auto a = parse_backend_url("http://backend-service.api-platform.svc.cluster.local");
   ASSERT_TRUE(a);

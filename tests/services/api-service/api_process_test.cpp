@@ -175,6 +175,10 @@ TEST_F(ApiProcessTest, BackendDownIs502ThenRecovers) {
   EXPECT_EQ(down->result(), Status::bad_gateway);
   EXPECT_EQ(Json::parse(down->body())["error"], "backend_unavailable");
   EXPECT_EQ(get_status(port, "/health"), Status::ok);  // the api itself is fine
+  auto metrics = client_.get("127.0.0.1", port, "/metrics");
+  ASSERT_TRUE(metrics);
+  EXPECT_NE(metrics->body().find("backend_requests_total{outcome=\"unavailable\"} 1"),
+            std::string::npos);
 
   backend =
       std::make_unique<ServiceProcess>(backend_args(dir, backend_port));  // same port, same data
