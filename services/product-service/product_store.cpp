@@ -1,6 +1,7 @@
 #include "product_store.h"
 
 #include <atomic>
+#include <functional>
 #include <utility>
 
 namespace ksim::services::product {
@@ -32,6 +33,24 @@ constexpr std::string_view kSelectProduct =
     "FROM products";
 
 std::atomic<std::uint64_t> next_instance{1};
+
+// Per thread: bounded so a scan of a huge catalogue cannot grow it forever.
+constexpr std::size_t kMaxCachedBodies = 8192;
+
+struct CachedBody {
+  std::uint64_t version;
+  std::string body;
+};
+
+struct StringHash {
+  using is_transparent = void;
+  std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+};
+
+struct BodyCache {
+  std::uint64_t instance = 0;
+  std::unordered_map<std::string, CachedBody, StringHash, std::equal_to<>> bodies;
+};
 
 StoreError internal(const store::Error& e) { return {StoreErrc::kInternal, e.message}; }
 
@@ -100,7 +119,17 @@ StoreResult<void> finish(Transaction& tx, const store::Outbox& outbox, std::stri
 }  // namespace
 
 ProductStore::ProductStore(std::filesystem::path path, std::uint64_t instance)
-    : path_(std::move(path)), instance_(instance) {}
+    : path_(std::move(path)),
+      instance_(instance),
+      versions_(std::make_unique<std::atomic<std::uint64_t>[]>(kStripes)) {}
+
+std::atomic<std::uint64_t>& ProductStore::stripe(std::string_view id) const {
+  return versions_[std::hash<std::string_view>{}(id) % kStripes];
+}
+
+void ProductStore::changed(std::string_view id) {
+  stripe(id).fetch_add(1, std::memory_order_acq_rel);
+}
 
 ProductStore::~ProductStore() = default;
 
@@ -134,6 +163,19 @@ StoreResult<Db*> ProductStore::db() {
 }
 
 StoreResult<std::optional<std::string>> ProductStore::find_json(std::string_view id) {
+  // The version is read before the query: a change committing meanwhile
+  // bumps it afterwards, so an entry read from the older snapshot is never
+  // served again (see the class comment).
+  const std::uint64_t version = stripe(id).load(std::memory_order_acquire);
+  thread_local BodyCache cache;
+  if (cache.instance != instance_) {
+    cache.bodies.clear();
+    cache.instance = instance_;
+  }
+  if (const auto it = cache.bodies.find(id);
+      it != cache.bodies.end() && it->second.version == version) {
+    return std::optional<std::string>(it->second.body);
+  }
   auto db = this->db();
   if (!db) return std::unexpected(db.error());
   auto s = (*db)->prepare("SELECT body FROM products WHERE id = ?");
@@ -142,7 +184,10 @@ StoreResult<std::optional<std::string>> ProductStore::find_json(std::string_view
   auto row = s->step();
   if (!row) return std::unexpected(internal(row.error()));
   if (!*row) return std::optional<std::string>{};
-  return std::optional<std::string>(std::string(s->text(0)));
+  std::string body(s->text(0));
+  if (cache.bodies.size() >= kMaxCachedBodies) cache.bodies.clear();
+  cache.bodies.insert_or_assign(std::string(id), CachedBody{version, body});
+  return std::optional<std::string>(std::move(body));
 }
 
 StoreResult<std::optional<Product>> ProductStore::find(std::string_view id) {
@@ -226,6 +271,7 @@ StoreResult<Product> ProductStore::create(Product p) {
   if (auto f = finish(*tx, outbox_, "product-created", p.id, p.updated_us, to_json(p)); !f) {
     return std::unexpected(f.error());
   }
+  changed(p.id);
   return p;
 }
 
@@ -243,6 +289,7 @@ StoreResult<Product> ProductStore::update(Product p) {
   if (auto f = finish(*tx, outbox_, "product-updated", p.id, p.updated_us, to_json(p)); !f) {
     return std::unexpected(f.error());
   }
+  changed(p.id);
   return p;
 }
 
@@ -257,7 +304,9 @@ StoreResult<void> ProductStore::remove(std::string_view id) {
   if ((*db)->changes() == 0) {
     return std::unexpected(StoreError{StoreErrc::kNotFound, "no such product"});
   }
-  return finish(*tx, outbox_, "product-deleted", id, now_us(), {{"id", id}});
+  auto f = finish(*tx, outbox_, "product-deleted", id, now_us(), {{"id", id}});
+  if (f) changed(id);
+  return f;
 }
 
 StoreResult<Reservation> ProductStore::reserve(std::string_view id, std::int64_t quantity,
@@ -315,6 +364,7 @@ StoreResult<Reservation> ProductStore::reserve(std::string_view id, std::int64_t
   if (auto f = finish(*tx, outbox_, "stock-reserved", p.id, p.updated_us, body); !f) {
     return std::unexpected(f.error());
   }
+  changed(p.id);
   return answer;
 }
 

@@ -3,6 +3,7 @@
 // change and its event commit in one transaction.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <expected>
 #include <filesystem>
@@ -56,6 +57,13 @@ struct Reservation {
 // Thread-safe: each calling thread gets its own connection to the file,
 // opened on first use and kept for the store's life (so the GET hot path
 // neither waits on a pool mutex nor re-prepares statements).
+//
+// find_json() also keeps a per-thread cache of product bodies, each tagged
+// with the version of its id's stripe; every committed change of a product
+// bumps its stripe afterwards, so a cached body is served only while no
+// change of that product has committed since it was read. This assumes the
+// file is written by this process only (as the outbox relay does: one
+// relay, so one service process, per database file).
 class ProductStore {
  public:
   // Opens (creating) the database, migrates the schema and installs the
@@ -99,7 +107,13 @@ class ProductStore {
   StoreResult<std::string> next_generated_id(store::Db& db);
 
   std::filesystem::path path_;
-  std::uint64_t instance_;  // process-unique, keys the per-thread connection cache
+  // After a committed change of product `id`: invalidates cached bodies.
+  void changed(std::string_view id);
+  std::atomic<std::uint64_t>& stripe(std::string_view id) const;
+
+  static constexpr std::size_t kStripes = 4096;
+  std::uint64_t instance_;  // process-unique, keys the per-thread caches
+  std::unique_ptr<std::atomic<std::uint64_t>[]> versions_;  // kStripes change counters
   store::Outbox outbox_;
   std::mutex mutex_;  // guards connections_ (taken once per thread)
   std::unordered_map<std::thread::id, std::unique_ptr<store::Db>> connections_;

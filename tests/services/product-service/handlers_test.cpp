@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
+#include <thread>
 
 #include "ksim/services/store/db.h"
 #include "product_handlers.h"
@@ -212,6 +213,32 @@ TEST_F(ProductHandlersTest, RecommendationsRankOtherProducts) {
   for (const auto& item : rec["items"]) EXPECT_NE(item["id"], "p-1");
   EXPECT_GE(rec["items"][0]["score"].get<double>(), rec["items"][1]["score"].get<double>());
   EXPECT_EQ(rec["catalogueSize"], 4);
+}
+
+TEST_F(ProductHandlersTest, CachedBodiesNeverOutliveAChange) {
+  call_json(Verb::post, "/api/v1/products", R"({"id":"c","name":"A","price":1,"stock":9})",
+            Status::created);
+  // A reader thread caches the body; changes made on this thread must show
+  // on the reader's next GET.
+  const auto read_on_other_thread = [&] {
+    json got;
+    std::thread([&] {
+      const auto res = call(Verb::get, "/api/v1/products/c");
+      got = res.result() == Status::ok ? json::parse(res.body()) : json(res.result_int());
+    }).join();
+    return got;
+  };
+  EXPECT_EQ(read_on_other_thread()["stock"], 9);
+  EXPECT_EQ(call_json(Verb::get, "/api/v1/products/c", "", Status::ok)["stock"], 9);
+  call_json(Verb::put, "/api/v1/products/c", R"({"name":"B","price":1,"stock":8})", Status::ok);
+  EXPECT_EQ(read_on_other_thread()["name"], "B");
+  EXPECT_EQ(call_json(Verb::get, "/api/v1/products/c", "", Status::ok)["stock"], 8);
+  call_json(Verb::post, "/api/v1/products/c/reserve", R"({"quantity":3})", Status::ok);
+  EXPECT_EQ(read_on_other_thread()["stock"], 5);
+  EXPECT_EQ(call_json(Verb::get, "/api/v1/products/c", "", Status::ok)["stock"], 5);
+  EXPECT_EQ(call(Verb::delete_, "/api/v1/products/c").result(), Status::no_content);
+  EXPECT_EQ(read_on_other_thread(), json(404));
+  EXPECT_EQ(call(Verb::get, "/api/v1/products/c").result(), Status::not_found);
 }
 
 TEST_F(ProductHandlersTest, SeedRunsOnceAndHealthAnswers) {
