@@ -1,6 +1,10 @@
 // product-service: the catalogue of platform 2 (issue 7). Routes in
 // product_handlers.h; flags and env vars in README.md (`--help` lists them).
 // Exit codes: 0 ok (also after a graceful SIGTERM drain), 1 failure, 2 bad usage.
+#include <signal.h>
+#include <sys/prctl.h>
+#include <unistd.h>
+
 #include <CLI/CLI.hpp>
 #include <cmath>
 #include <cstdio>
@@ -25,6 +29,7 @@ struct Config {
   std::string brokers;          // "" = embedded mock cluster
   double request_timeout = 30;  // seconds; accepted for the manifests, no outbound calls here
   std::int64_t seed_products = 100;
+  bool exit_with_parent = false;
 };
 
 void add_config_options(CLI::App& app, Config& c) {
@@ -51,6 +56,18 @@ void add_config_options(CLI::App& app, Config& c) {
       ->envname("SEED_PRODUCTS")
       ->check(CLI::Range(0, 100000))
       ->capture_default_str();
+  app.add_flag("--exit-with-parent", c.exit_with_parent,
+               "Drain and exit (as on SIGTERM) when the parent process dies: for a companion "
+               "product-service started by a wrapper, e.g. order-service's calibration");
+}
+
+// PR_SET_PDEATHSIG: the kernel sends SIGTERM when the parent exits; checked
+// against the parent seen before, in case it died before the call.
+void exit_with_parent() {
+  const pid_t parent = getppid();
+  if (prctl(PR_SET_PDEATHSIG, SIGTERM) != 0 || getppid() != parent) {
+    throw std::runtime_error("--exit-with-parent: the parent is already gone");
+  }
 }
 
 store::EventSinkConfig sink_config(const Config& c, const std::shared_ptr<http::Logger>& logger) {
@@ -80,6 +97,7 @@ void add_relay_metrics(http::MetricsRegistry& m, store::Relay& relay) {
 }
 
 int serve(const http::ServerOptions& options, const Config& c) {
+  if (c.exit_with_parent) exit_with_parent();
   auto logger = std::make_shared<http::Logger>(options.log_level);
   std::filesystem::create_directories(c.data_dir);
   const auto path = std::filesystem::path(c.data_dir) / (c.table + ".db");
