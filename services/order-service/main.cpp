@@ -5,6 +5,7 @@
 #include <cctype>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <exception>
 #include <filesystem>
 #include <stdexcept>
@@ -21,12 +22,28 @@ namespace order = ksim::services::order;
 
 namespace {
 
+// The seed manifests set no PRODUCT_SERVICE_URL, so inside a pod the
+// default follows the cluster: the env vars Kubernetes injects for the
+// product-service Service when it predates the pod, else its DNS name (same
+// namespace, Service port 80). Outside a cluster: the local default port.
+std::string default_product_url() {
+  const char* host = std::getenv("PRODUCT_SERVICE_SERVICE_HOST");
+  const char* port = std::getenv("PRODUCT_SERVICE_SERVICE_PORT");
+  if (host != nullptr && port != nullptr && *host != '\0' && *port != '\0') {
+    const std::string h = host;
+    const bool ipv6 = h.find(':') != std::string::npos;
+    return "http://" + (ipv6 ? "[" + h + "]" : h) + ":" + port;
+  }
+  if (std::getenv("KUBERNETES_SERVICE_HOST") != nullptr) return "http://product-service";
+  return "http://127.0.0.1:8081";
+}
+
 struct Config {
   std::string data_dir = "./data";
   std::string table = "shop-orders";
   std::string brokers;          // "" = embedded mock cluster
   double request_timeout = 30;  // seconds, the product-service call
-  std::string product_url = "http://127.0.0.1:8081";
+  std::string product_url = default_product_url();
 };
 
 bool valid_table(const std::string& t) {

@@ -36,8 +36,11 @@ std::expected<BaseUrl, std::string> parse_base_url(std::string_view url) {
   std::string_view authority = url.substr(0, slash);
   if (slash != std::string_view::npos) base.prefix = std::string(url.substr(slash));
   while (base.prefix.ends_with('/')) base.prefix.pop_back();
+  // An IPv6 literal is bracketed ("[fd00::1]:80"): its colons are not the port's.
+  const std::size_t bracket = authority.starts_with('[') ? authority.find(']') : 0;
+  if (bracket == std::string_view::npos) return std::unexpected("unclosed '[' in the host");
   const std::size_t colon = authority.rfind(':');
-  if (colon != std::string_view::npos) {
+  if (colon != std::string_view::npos && colon > bracket) {
     const std::string_view port = authority.substr(colon + 1);
     unsigned value = 0;
     const auto [end, ec] = std::from_chars(port.data(), port.data() + port.size(), value);
@@ -47,6 +50,7 @@ std::expected<BaseUrl, std::string> parse_base_url(std::string_view url) {
     base.port = static_cast<std::uint16_t>(value);
     authority = authority.substr(0, colon);
   }
+  if (bracket > 0) authority = authority.substr(1, bracket - 1);
   if (authority.empty()) return std::unexpected("no host");
   base.host = std::string(authority);
   return base;

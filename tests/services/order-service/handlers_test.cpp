@@ -167,7 +167,13 @@ TEST(BaseUrlTest, ParsesHostPortAndPrefix) {
   ASSERT_TRUE(b);
   EXPECT_EQ(b->port, 8081);
   EXPECT_EQ(b->prefix, "/base");
-  for (const char* bad : {"https://x", "http://", "http://x:0", "http://x:99999", "x:80"}) {
+  const auto c = parse_base_url("http://[fd00::1]:8081");
+  ASSERT_TRUE(c);
+  EXPECT_EQ(c->host, "fd00::1");
+  EXPECT_EQ(c->port, 8081);
+  EXPECT_EQ(parse_base_url("http://[::1]")->host, "::1");
+  for (const char* bad :
+       {"https://x", "http://", "http://x:0", "http://x:99999", "x:80", "http://[::1"}) {
     EXPECT_FALSE(parse_base_url(bad)) << bad;
   }
 }
