@@ -116,17 +116,18 @@ TEST_F(ProductHandlersTest, PagesCarryTotalAndNext) {
   }
 }
 
-TEST_F(ProductHandlersTest, EveryBadInputIsA4xxWithAJsonError) {
-  struct Case {
-    Verb method;
-    std::string target;
-    std::string body;
-    std::string content_type;
-    Status status;
-    std::string field;
-  };
-  call_json(Verb::post, "/api/v1/products", R"({"id":"x","name":"A","price":1})", Status::created);
-  const std::vector<Case> cases = {
+struct BadCase {
+  Verb method;
+  std::string target;
+  std::string body;
+  std::string content_type;
+  Status status;
+  std::string field;
+};
+
+// Every class of bad input, with the product "x" existing.
+std::vector<BadCase> bad_cases() {
+  return {
       {Verb::post, "/api/v1/products", "{\"name\":", "application/json", Status::bad_request, ""},
       {Verb::post, "/api/v1/products", "[1]", "application/json", Status::bad_request, ""},
       {Verb::post, "/api/v1/products", R"({"name":5,"price":1})", "application/json",
@@ -165,7 +166,11 @@ TEST_F(ProductHandlersTest, EveryBadInputIsA4xxWithAJsonError) {
       {Verb::get, "/api/v1/products/x/recommendations?limit=1000", "", "", Status::bad_request,
        "limit"},
   };
-  for (const Case& c : cases) {
+}
+
+TEST_F(ProductHandlersTest, EveryBadInputIsA4xxWithAJsonError) {
+  call_json(Verb::post, "/api/v1/products", R"({"id":"x","name":"A","price":1})", Status::created);
+  for (const BadCase& c : bad_cases()) {
     const auto res = call(c.method, c.target, c.body, c.content_type);
     EXPECT_EQ(res.result(), c.status) << c.target << " " << c.body << ": " << res.body();
     const json err = json::parse(res.body(), nullptr, false);
