@@ -158,25 +158,5 @@ TEST_F(OrderHandlersTest, QuoteIsDeterministicAndBounded) {
   }
 }
 
-TEST(BaseUrlTest, ParsesHostPortAndPrefix) {
-  const auto a = parse_base_url("http://product-service.shop.svc.cluster.local");
-  ASSERT_TRUE(a);
-  EXPECT_EQ(a->host, "product-service.shop.svc.cluster.local");
-  EXPECT_EQ(a->port, 80);
-  const auto b = parse_base_url("http://127.0.0.1:8081/base/");
-  ASSERT_TRUE(b);
-  EXPECT_EQ(b->port, 8081);
-  EXPECT_EQ(b->prefix, "/base");
-  const auto c = parse_base_url("http://[fd00::1]:8081");
-  ASSERT_TRUE(c);
-  EXPECT_EQ(c->host, "fd00::1");
-  EXPECT_EQ(c->port, 8081);
-  EXPECT_EQ(parse_base_url("http://[::1]")->host, "::1");
-  for (const char* bad :
-       {"https://x", "http://", "http://x:0", "http://x:99999", "x:80", "http://[::1"}) {
-    EXPECT_FALSE(parse_base_url(bad)) << bad;
-  }
-}
-
 }  // namespace
 }  // namespace ksim::services::order
