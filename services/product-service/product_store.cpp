@@ -381,7 +381,7 @@ StoreResult<std::int64_t> ProductStore::seed(std::int64_t count) {
     p.name = "Seed product " + std::to_string(1001 + i);
     p.description = "Created at first start so the seed scenario's paths exist.";
     p.price = 5.0 + static_cast<double>((i * 37) % 200) / 4.0;
-    p.stock = 1'000'000;
+    p.stock = kSeedStock;
     p.category = kCategories[i % 5];
     auto created = create(std::move(p));
     if (!created && created.error().code != StoreErrc::kConflict) {

@@ -23,6 +23,9 @@
 namespace ksim::services::product {
 
 inline constexpr std::string_view kTopic = "product-events";
+// Stock of each seeded product: enough for a day of the seed scenario's
+// orders (about a million reservations of p-1001) many times over.
+inline constexpr std::int64_t kSeedStock = 1'000'000'000;
 
 enum class StoreErrc {
   kNotFound,             // no product with that id
@@ -96,7 +99,7 @@ class ProductStore {
   // product may be created later).
   StoreResult<Reservation> reserve(std::string_view id, std::int64_t quantity,
                                    std::string_view reservation_id);
-  // Creates products p-1001 .. p-(1000+count) (stock 1,000,000) the first
+  // Creates products p-1001 .. p-(1000+count) (stock kSeedStock) the first
   // time it is called on a database (a marker row remembers it); returns how
   // many were created.
   StoreResult<std::int64_t> seed(std::int64_t count);

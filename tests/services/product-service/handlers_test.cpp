@@ -249,7 +249,7 @@ TEST_F(ProductHandlersTest, CachedBodiesNeverOutliveAChange) {
 TEST_F(ProductHandlersTest, SeedRunsOnceAndHealthAnswers) {
   ASSERT_EQ(store_->seed(3).value(), 3);
   EXPECT_EQ(store_->seed(3).value(), 0);
-  EXPECT_EQ(call_json(Verb::get, "/api/v1/products/p-1003", "", Status::ok)["stock"], 1000000);
+  EXPECT_EQ(call_json(Verb::get, "/api/v1/products/p-1003", "", Status::ok)["stock"], kSeedStock);
   EXPECT_EQ(call_json(Verb::get, "/api/v1/health", "", Status::ok)["status"], "ok");
 }
 
