@@ -1,7 +1,9 @@
 // product-service: the catalogue of platform 2 (issue 7). Routes in
 // product_handlers.h; flags and env vars in README.md (`--help` lists them).
 // Exit codes: 0 ok (also after a graceful SIGTERM drain), 1 failure, 2 bad usage.
+#include <fcntl.h>
 #include <signal.h>
+#include <sys/file.h>
 #include <sys/prctl.h>
 #include <unistd.h>
 
@@ -96,11 +98,24 @@ void add_relay_metrics(http::MetricsRegistry& m, store::Relay& relay) {
              [&relay] { return static_cast<double>(relay.errors_total()); });
 }
 
+// Holds an exclusive flock on <db>.lock for the process's life: the outbox
+// relay (and product-service's body cache) need to be the file's only
+// user, so a second process on the same data file fails at start-up.
+void lock_data_file(const std::filesystem::path& db) {
+  const std::string lock = db.string() + ".lock";
+  const int fd = ::open(lock.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  if (fd < 0 || ::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+    throw std::runtime_error(lock + ": another process uses this data file");
+  }
+  // The descriptor stays open (and locked) until the process exits.
+}
+
 int serve(const http::ServerOptions& options, const Config& c) {
   if (c.exit_with_parent) exit_with_parent();
   auto logger = std::make_shared<http::Logger>(options.log_level);
   std::filesystem::create_directories(c.data_dir);
   const auto path = std::filesystem::path(c.data_dir) / (c.table + ".db");
+  lock_data_file(path);
   std::unique_ptr<store::Relay> relay;
   // The wake-up only runs after commits, which happen once the relay exists.
   auto opened = product::ProductStore::open(path, store::Outbox([&relay] {

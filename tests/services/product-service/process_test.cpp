@@ -120,3 +120,23 @@ TEST(ProductProcessTest, SigtermDrainAnswersEverySlowRequestInFlight) {
 
 }  // namespace
 }  // namespace ksim::services::testing
+
+namespace ksim::services::testing {
+namespace {
+
+TEST(ProductProcessTest, ASecondProcessOnTheSameDataFileExits1) {
+  TempDir dir;
+  std::uint16_t port = 0;
+  auto first = start_product(dir.path(), port);
+  ServiceProcess second({KSIM_PRODUCT_SERVICE_BIN, "--host", "127.0.0.1", "--port", "0",
+                         "--data-dir", (dir.path() / "data").string(), "--seed-products", "0"},
+                        dir.path());
+  EXPECT_EQ(second.wait_exit(), 1);
+  EXPECT_NE(second.stderr_text().find("another process uses this data file"), std::string::npos)
+      << second.stderr_text();
+  http::HttpClient client(patient_client());
+  EXPECT_EQ(get(client, port, "/api/v1/health").status, 200);
+}
+
+}  // namespace
+}  // namespace ksim::services::testing
