@@ -246,6 +246,62 @@ TEST_F(ProductHandlersTest, CachedBodiesNeverOutliveAChange) {
   EXPECT_EQ(call(Verb::get, "/api/v1/products/c").result(), Status::not_found);
 }
 
+// Bodies built from every combination of odd values for every field: each
+// answer is a 2xx or a 4xx with a JSON error, never a 5xx or an exception.
+TEST_F(ProductHandlersTest, OddValuesNeverCauseA5xx) {
+  const std::vector<json> values = {nullptr,
+                                    true,
+                                    -1,
+                                    0,
+                                    1.5,
+                                    1e308,
+                                    -0.0,
+                                    "",
+                                    "x",
+                                    "p-1",
+                                    json::array(),
+                                    json::object(),
+                                    "\u00e9",
+                                    9223372036854775807LL};
+  const std::vector<std::string> product_fields = {"id",       "name",        "price",   "stock",
+                                                   "currency", "description", "category"};
+  const std::vector<std::string> reserve_fields = {"quantity", "reservationId"};
+  std::uint64_t state = 42;  // a fixed LCG: the same bodies every run
+  const auto next = [&state](std::size_t n) {
+    state = state * 6364136223846793005ULL + 1442695040888963407ULL;
+    return static_cast<std::size_t>((state >> 33) % n);
+  };
+  call_json(Verb::post, "/api/v1/products", R"({"id":"p-1","name":"A","price":1,"stock":1000})",
+            Status::created);
+  int successes = 0;
+  for (int i = 0; i < 600; ++i) {
+    const std::size_t t = next(3);
+    const char* targets[] = {"/api/v1/products", "/api/v1/products/p-1",
+                             "/api/v1/products/p-1/reserve"};
+    const Verb verbs[] = {Verb::post, Verb::put, Verb::post};
+    json body = json::object();
+    for (const auto& field : t == 2 ? reserve_fields : product_fields) {
+      // Mostly sensible values, so requests also get past the first check.
+      const int roll = static_cast<int>(next(4));
+      if (roll == 0) continue;
+      if (roll == 1) {
+        body[field] = values[next(values.size())];
+      } else if (field == "price" || field == "stock" || field == "quantity") {
+        body[field] = static_cast<int>(next(5));
+      } else if (field != "id") {
+        body[field] = field == "currency" ? "EUR" : "v" + std::to_string(next(9));
+      }
+    }
+    const auto res = call(verbs[t], targets[t], body.dump());
+    EXPECT_LT(res.result_int(), 500U) << targets[t] << " " << body.dump() << ": " << res.body();
+    if (res.result_int() < 300) ++successes;
+    if (res.result_int() >= 400) {
+      EXPECT_TRUE(json::parse(res.body(), nullptr, false).contains("error")) << res.body();
+    }
+  }
+  EXPECT_GT(successes, 50);  // the deeper paths ran too
+}
+
 TEST_F(ProductHandlersTest, SeedRunsOnceAndHealthAnswers) {
   ASSERT_EQ(store_->seed(3).value(), 3);
   EXPECT_EQ(store_->seed(3).value(), 0);
