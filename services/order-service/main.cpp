@@ -143,7 +143,8 @@ int serve(const http::ServerOptions& options, const Config& c) {
   auto metrics = std::make_shared<http::MetricsRegistry>();
   add_relay_metrics(*metrics, *relay);
   const auto timeout = std::chrono::milliseconds(std::llround(c.request_timeout * 1000));
-  order::HttpProductClient products(*order::parse_base_url(c.product_url), timeout);
+  order::HttpProductClient http_products(*order::parse_base_url(c.product_url), timeout);
+  order::MeteredProductClient products(http_products, *metrics);
   order::OrderHandlers handlers(**opened, products, logger);
   http::Router router;
   handlers.add_routes(router);

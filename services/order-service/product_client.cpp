@@ -88,4 +88,28 @@ std::expected<ReserveOk, ReserveError> HttpProductClient::reserve(std::string_vi
                    parsed.value("remainingStock", std::int64_t{0})};
 }
 
+MeteredProductClient::MeteredProductClient(ProductClient& inner, http::MetricsRegistry& metrics)
+    : inner_(inner),
+      duration_(&metrics
+                     .histogram("product_reserve_duration_seconds",
+                                "Stock reservation calls to product-service, by duration.", {})
+                     .with({})) {
+  auto& total =
+      metrics.counter("product_reserve_total",
+                      "Stock reservation calls to product-service, by result.", {"result"});
+  constexpr std::string_view kResults[] = {"ok", "unknown_product", "out_of_stock", "rejected",
+                                           "unavailable"};
+  for (std::size_t i = 0; i < results_.size(); ++i) results_[i] = &total.with({kResults[i]});
+}
+
+std::expected<ReserveOk, ReserveError> MeteredProductClient::reserve(
+    std::string_view product_id, std::int64_t quantity, std::string_view reservation_id) {
+  const auto start = std::chrono::steady_clock::now();
+  auto result = inner_.reserve(product_id, quantity, reservation_id);
+  duration_->observe(
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+  results_[result ? 0 : 1 + static_cast<std::size_t>(result.error().code)]->inc();
+  return result;
+}
+
 }  // namespace ksim::services::order

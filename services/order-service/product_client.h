@@ -2,6 +2,7 @@
 // handler tests use a fake and the service an HttpClient.
 #pragma once
 
+#include <array>
 #include <chrono>
 #include <cstdint>
 #include <expected>
@@ -10,6 +11,7 @@
 #include <string_view>
 
 #include "ksim/services/http/client.h"
+#include "ksim/services/http/metrics.h"
 
 namespace ksim::services::order {
 
@@ -60,6 +62,22 @@ class HttpProductClient final : public ProductClient {
  private:
   BaseUrl base_;
   http::HttpClient client_;
+};
+
+// Counts the calls of `inner` by outcome and times them, in `metrics`:
+// product_reserve_total{result="ok"|"unknown_product"|"out_of_stock"|
+// "rejected"|"unavailable"} and product_reserve_duration_seconds.
+// Both references must outlive it.
+class MeteredProductClient final : public ProductClient {
+ public:
+  MeteredProductClient(ProductClient& inner, http::MetricsRegistry& metrics);
+  std::expected<ReserveOk, ReserveError> reserve(std::string_view product_id, std::int64_t quantity,
+                                                 std::string_view reservation_id) override;
+
+ private:
+  ProductClient& inner_;
+  std::array<http::Counter*, 5> results_{};  // ok, then ReserveErrc in order
+  http::Histogram* duration_;
 };
 
 }  // namespace ksim::services::order

@@ -107,6 +107,20 @@ TEST(ProductClientTest, SilenceAndRefusalAreUnavailable) {
   EXPECT_EQ(refused.error().code, ReserveErrc::kUnavailable) << refused.error().message;
 }
 
+TEST(ProductClientTest, MeteredClientCountsByResult) {
+  FakeProductService fake;
+  HttpProductClient inner(fake.url(), std::chrono::seconds(30));
+  http::MetricsRegistry metrics;
+  MeteredProductClient client(inner, metrics);
+  EXPECT_TRUE(client.reserve("ok", 1, "a"));
+  EXPECT_TRUE(client.reserve("ok", 1, "b"));
+  EXPECT_FALSE(client.reserve("short", 1, "c"));
+  const std::string text = metrics.expose();
+  EXPECT_NE(text.find("product_reserve_total{result=\"ok\"} 2"), std::string::npos) << text;
+  EXPECT_NE(text.find("product_reserve_total{result=\"out_of_stock\"} 1"), std::string::npos);
+  EXPECT_NE(text.find("product_reserve_duration_seconds_count 3"), std::string::npos) << text;
+}
+
 TEST(BaseUrlTest, ParsesHostPortAndPrefix) {
   const auto a = parse_base_url("http://product-service.shop.svc.cluster.local");
   ASSERT_TRUE(a);
