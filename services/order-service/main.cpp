@@ -148,6 +148,10 @@ int serve(const http::ServerOptions& options, const Config& c) {
   order::OrderHandlers handlers(**opened, products, logger);
   http::Router router;
   handlers.add_routes(router);
+  // Read before the server accepts requests, so the recovery below never
+  // touches the pending row of a request in progress.
+  auto pending = (*opened)->pending();
+  if (!pending) throw std::runtime_error("reading pending orders: " + pending.error().message);
   http::Server server(options, std::move(router), metrics, logger);
   server.set_ready(true);  // the database is open and migrated
   std::printf("listening on port %u\n", static_cast<unsigned>(server.port()));
@@ -158,7 +162,7 @@ int serve(const http::ServerOptions& options, const Config& c) {
                                            {"brokers", relay->bootstraps()}});
   // Orders a crash left pending are resolved in the background, so a
   // product-service that is not up yet does not delay readiness.
-  std::jthread recovery([&handlers] { handlers.recover_pending(); });
+  std::jthread recovery([&handlers, &pending] { handlers.recover_pending(*pending); });
   server.run();
   recovery.join();
   relay->stop();

@@ -152,11 +152,9 @@ Response OrderHandlers::quote(const Request& req) const {
                                           {"samples", q.samples}});
 }
 
-std::int64_t OrderHandlers::recover_pending() const {
-  const auto pending = store_.pending();
-  if (!pending) return 0;
+std::int64_t OrderHandlers::recover_pending(const std::vector<Order>& pending) const {
   std::int64_t resolved = 0;
-  for (const Order& o : *pending) {
+  for (const Order& o : pending) {
     const auto reserved = products_.reserve(o.product_id, o.quantity, o.id);
     if (!reserved && reserved.error().code == ReserveErrc::kUnavailable) continue;
     const bool done =

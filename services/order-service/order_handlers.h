@@ -3,6 +3,7 @@
 #pragma once
 
 #include <memory>
+#include <vector>
 
 #include "ksim/services/http/log.h"
 #include "ksim/services/http/router.h"
@@ -38,7 +39,9 @@ class OrderHandlers {
   // reservationId, so product-service replays its first answer rather than
   // reserving twice) and completes or discards each. Orders whose product
   // call is still unavailable stay pending. Returns how many were resolved.
-  std::int64_t recover_pending() const;
+  // `pending` must be read (OrderStore::pending) before the server takes
+  // requests: a pending row of a request in progress is that request's.
+  std::int64_t recover_pending(const std::vector<Order>& pending) const;
 
  private:
   http::Response store_failure(const StoreError& error) const;

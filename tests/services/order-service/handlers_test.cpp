@@ -137,7 +137,7 @@ TEST_F(OrderHandlersTest, RecoveryRepeatsTheSameReservationAndCompletes) {
   ASSERT_TRUE(products_.reserve("p-1", 3, pending->id));
   const auto orphan = store_->insert_pending({"p-missing", 1, "c"});
   ASSERT_TRUE(orphan);
-  EXPECT_EQ(handlers_->recover_pending(), 2);
+  EXPECT_EQ(handlers_->recover_pending(store_->pending().value()), 2);
   EXPECT_EQ(products_.stock["p-1"], 7);  // not decremented twice
   EXPECT_EQ(call_json(Verb::get, "/api/v1/orders/" + pending->id, "", Status::ok)["status"],
             "created");
