@@ -2,8 +2,9 @@
 # product-service against nginx on one core (issue 7's benchmark): nginx
 # (Debian's package) serves a static 12-byte body, product-service a GET of
 # one product by id; each pinned to CPU 0 (one worker, one thread), wrk on
-# CPU 1 with keep-alive connections. Rounds alternate the two servers; the
-# medians and their ratio are printed (and written as JSON with --json).
+# CPU 1 with keep-alive connections. Rounds alternate the servers (and
+# product-service once more without its read cache, --no-read-cache); the
+# medians and their ratios are printed (and written as JSON with --json).
 #
 #   bench/services/http_vs_nginx.sh [--rounds 3] [--duration 10s]
 #       [--connections 64] [--json FILE] [--bin DIR] [--smoke]
@@ -108,12 +109,12 @@ CONF
 }
 
 service_round() {
-  local port pid data=$tmp/data-$RANDOM
+  local extra=("$@") port pid data=$tmp/data-$RANDOM
   port=$(free_port)
   mkdir -p "$data"
   if [[ $target == product ]]; then
     taskset -c 0 "$bin/product-service" --port "$port" --threads 1 --data-dir "$data" \
-      --log-level warn >"$tmp/service.log" 2>&1 &
+      --log-level warn "${extra[@]}" >"$tmp/service.log" 2>&1 &
   else
     taskset -c 0 "$bin/ksim-http-example" --port "$port" --threads 1 --log-level warn \
       >"$tmp/service.log" 2>&1 &
@@ -135,25 +136,42 @@ service_round() {
 
 median() { sort -g | awk '{v[NR]=$1} END {print (NR%2) ? v[(NR+1)/2] : (v[NR/2]+v[NR/2+1])/2}'; }
 
-nginx_rps=() nginx_p99=() svc_rps=() svc_p99=()
+nginx_rps=() nginx_p99=() svc_rps=() svc_p99=() raw_rps=() raw_p99=()
 for ((r = 1; r <= rounds; r++)); do
   read -r a b < <(nginx_round)
   nginx_rps+=("$a") nginx_p99+=("$b")
   read -r a b < <(service_round)
   svc_rps+=("$a") svc_p99+=("$b")
-  printf 'round %d: nginx %s req/s (p99 %s ms), %s %s req/s (p99 %s ms)\n' "$r" \
-    "${nginx_rps[-1]}" "${nginx_p99[-1]}" "$target" "${svc_rps[-1]}" "${svc_p99[-1]}" >&2
+  line=$(printf 'round %d: nginx %s req/s (p99 %s ms), %s %s req/s (p99 %s ms)' "$r" \
+    "${nginx_rps[-1]}" "${nginx_p99[-1]}" "$target" "${svc_rps[-1]}" "${svc_p99[-1]}")
+  if [[ $target == product ]]; then
+    # The same without product-service's per-thread read cache: SQLite read
+    # on every request.
+    read -r a b < <(service_round --no-read-cache)
+    raw_rps+=("$a") raw_p99+=("$b")
+    line+=$(printf ', without its read cache %s req/s (p99 %s ms)' "${raw_rps[-1]}" "${raw_p99[-1]}")
+  fi
+  echo "$line" >&2
 done
 n_rps=$(printf '%s\n' "${nginx_rps[@]}" | median)
 n_p99=$(printf '%s\n' "${nginx_p99[@]}" | median)
 s_rps=$(printf '%s\n' "${svc_rps[@]}" | median)
 s_p99=$(printf '%s\n' "${svc_p99[@]}" | median)
 ratio=$(awk -v a="$s_rps" -v b="$n_rps" 'BEGIN {printf "%.3f", a / b}')
-printf '%-16s %12s %10s\n' server "req/s" "p99 ms"
-printf '%-16s %12.0f %10.3f\n' nginx "$n_rps" "$n_p99" "$target-service" "$s_rps" "$s_p99"
-echo "ratio: $ratio (medians of $rounds rounds of $duration, $connections connections, one core each)"
+printf '%-28s %12s %10s %8s\n' server "req/s" "p99 ms" "ratio"
+printf '%-28s %12.0f %10.3f %8s\n' nginx "$n_rps" "$n_p99" 1
+printf '%-28s %12.0f %10.3f %8s\n' "$target-service" "$s_rps" "$s_p99" "$ratio"
+raw_json=
+if ((${#raw_rps[@]})); then
+  w_rps=$(printf '%s\n' "${raw_rps[@]}" | median)
+  w_p99=$(printf '%s\n' "${raw_p99[@]}" | median)
+  w_ratio=$(awk -v a="$w_rps" -v b="$n_rps" 'BEGIN {printf "%.3f", a / b}')
+  printf '%-28s %12.0f %10.3f %8s\n' "$target-service, no cache" "$w_rps" "$w_p99" "$w_ratio"
+  raw_json=$(printf ',"service_without_read_cache":{"rps":%s,"p99_ms":%s,"ratio":%s}' "$w_rps" "$w_p99" "$w_ratio")
+fi
+echo "medians of $rounds rounds of $duration, $connections connections, one core each"
 if [[ -n $json ]]; then
-  printf '{"rounds":%d,"duration":"%s","connections":%d,"nginx":{"rps":%s,"p99_ms":%s},"service":{"name":"%s","rps":%s,"p99_ms":%s},"ratio":%s}\n' \
-    "$rounds" "$duration" "$connections" "$n_rps" "$n_p99" "$target" "$s_rps" "$s_p99" "$ratio" >"$json.partial"
+  printf '{"rounds":%d,"duration":"%s","connections":%d,"nginx":{"rps":%s,"p99_ms":%s},"service":{"name":"%s","rps":%s,"p99_ms":%s},"ratio":%s%s}\n' \
+    "$rounds" "$duration" "$connections" "$n_rps" "$n_p99" "$target" "$s_rps" "$s_p99" "$ratio" "$raw_json" >"$json.partial"
   mv "$json.partial" "$json"
 fi

@@ -32,6 +32,7 @@ struct Config {
   double request_timeout = 30;  // seconds; accepted for the manifests, no outbound calls here
   std::int64_t seed_products = 100;
   bool exit_with_parent = false;
+  bool read_cache = true;
 };
 
 void add_config_options(CLI::App& app, Config& c) {
@@ -53,6 +54,10 @@ void add_config_options(CLI::App& app, Config& c) {
       ->envname("REQUEST_TIMEOUT_SECONDS")
       ->check(CLI::PositiveNumber)
       ->capture_default_str();
+  app.add_flag("--read-cache,!--no-read-cache", c.read_cache,
+               "Keep product bodies read by GET /api/v1/products/{id} per thread until the "
+               "product changes (default on; --no-read-cache reads SQLite every time)")
+      ->envname("READ_CACHE");
   app.add_option("--seed-products", c.seed_products,
                  "Products p-1001.. created at the first start of a new database (0 = none)")
       ->envname("SEED_PRODUCTS")
@@ -120,7 +125,8 @@ int serve(const http::ServerOptions& options, const Config& c) {
   // The wake-up only runs after commits, which happen once the relay exists.
   auto opened = product::ProductStore::open(path, store::Outbox([&relay] {
                                               if (relay) relay->notify();
-                                            }));
+                                            }),
+                                            c.read_cache);
   if (!opened) throw std::runtime_error(path.string() + ": " + opened.error().message);
   auto& products = **opened;
   if (auto seeded = products.seed(c.seed_products); !seeded) {

@@ -134,8 +134,10 @@ void ProductStore::changed(std::string_view id) {
 ProductStore::~ProductStore() = default;
 
 StoreResult<std::unique_ptr<ProductStore>> ProductStore::open(const std::filesystem::path& path,
-                                                              store::Outbox outbox) {
+                                                              store::Outbox outbox,
+                                                              bool read_cache) {
   std::unique_ptr<ProductStore> s(new ProductStore(path, next_instance.fetch_add(1)));
+  s->read_cache_ = read_cache;
   s->outbox_ = std::move(outbox);
   auto db = s->db();
   if (!db) return std::unexpected(db.error());
@@ -172,7 +174,7 @@ StoreResult<std::optional<std::string>> ProductStore::find_json(std::string_view
     cache.bodies.clear();
     cache.instance = instance_;
   }
-  if (const auto it = cache.bodies.find(id);
+  if (const auto it = read_cache_ ? cache.bodies.find(id) : cache.bodies.end();
       it != cache.bodies.end() && it->second.version == version) {
     return std::optional<std::string>(it->second.body);
   }
@@ -185,6 +187,7 @@ StoreResult<std::optional<std::string>> ProductStore::find_json(std::string_view
   if (!row) return std::unexpected(internal(row.error()));
   if (!*row) return std::optional<std::string>{};
   std::string body(s->text(0));
+  if (!read_cache_) return std::optional<std::string>(std::move(body));
   if (cache.bodies.size() >= kMaxCachedBodies) cache.bodies.clear();
   cache.bodies.insert_or_assign(std::string(id), CachedBody{version, body});
   return std::optional<std::string>(std::move(body));

@@ -71,8 +71,10 @@ class ProductStore {
  public:
   // Opens (creating) the database, migrates the schema and installs the
   // outbox. `outbox` is appended to in every write transaction.
+  // `read_cache` false: find_json() reads the database every time.
   static StoreResult<std::unique_ptr<ProductStore>> open(const std::filesystem::path& path,
-                                                         store::Outbox outbox);
+                                                         store::Outbox outbox,
+                                                         bool read_cache = true);
   ~ProductStore();
   ProductStore(const ProductStore&) = delete;
   ProductStore& operator=(const ProductStore&) = delete;
@@ -116,6 +118,7 @@ class ProductStore {
 
   static constexpr std::size_t kStripes = 4096;
   std::uint64_t instance_;  // process-unique, keys the per-thread caches
+  bool read_cache_ = true;
   std::unique_ptr<std::atomic<std::uint64_t>[]> versions_;  // kStripes change counters
   store::Outbox outbox_;
   std::mutex mutex_;  // guards connections_ (taken once per thread)

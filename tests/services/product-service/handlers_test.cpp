@@ -246,6 +246,35 @@ TEST_F(ProductHandlersTest, CachedBodiesNeverOutliveAChange) {
   EXPECT_EQ(call(Verb::get, "/api/v1/products/c").result(), Status::not_found);
 }
 
+// --no-read-cache: every GET reads the file, so even a write this process
+// did not make (which the cache assumes away) shows at once; with the cache
+// the body read first is served until this process changes the product.
+TEST(ProductStoreReadCache, OffReadsTheFileEveryTime) {
+  testing::TempDir dir;
+  for (const bool cache : {false, true}) {
+    const auto file = dir.path() / (cache ? "cached.db" : "raw.db");
+    auto opened = ProductStore::open(file, store::Outbox(), cache);
+    ASSERT_TRUE(opened) << opened.error().message;
+    ProductStore& products = **opened;
+    Product p;
+    p.id = "x";
+    p.name = "first";
+    p.price = 1;
+    ASSERT_TRUE(products.create(p));
+    const auto before = products.find_json("x");
+    ASSERT_TRUE(before && *before);
+    EXPECT_NE(before->value().find("first"), std::string::npos);
+    // Another writer of the file, behind the store's back.
+    auto other = store::Db::open(file);
+    ASSERT_TRUE(other);
+    ASSERT_TRUE(other->exec("UPDATE products SET body = replace(body, 'first', 'second')"));
+    const auto after = products.find_json("x");
+    ASSERT_TRUE(after && *after);
+    EXPECT_EQ(after->value().find(cache ? "first" : "second") != std::string::npos, true)
+        << (cache ? "cached: " : "uncached: ") << after->value();
+  }
+}
+
 // Bodies built from every combination of odd values for every field: each
 // answer is a 2xx or a 4xx with a JSON error, never a 5xx or an exception.
 TEST_F(ProductHandlersTest, OddValuesNeverCauseA5xx) {
