@@ -29,8 +29,10 @@ std::vector<RouteWeight> read_route_mix(const Field& f) {
   std::vector<double> weights;
   for (const Field& item : f.items()) {
     if (!item.expect_map()) continue;
-    check_known_keys(item, {"method", "path", "weight"});
+    check_known_keys(item, {"method", "path", "weight", "body", "contentType"});
     RouteWeight r;
+    set_str(item, "body", r.body);
+    set_str(item, "contentType", r.content_type);
     if (auto m = item.get("method"))
       if (auto v = read_method(*m, false)) r.method = *v;
     if (auto p = item.require("path"))

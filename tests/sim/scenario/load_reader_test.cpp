@@ -22,7 +22,7 @@ TEST(LoadReader, Defaults) {
   EXPECT_EQ(s.load.target.namespace_, "shop");  // the manifests' only Ingress
   EXPECT_EQ(s.load.target.name, "web");
   EXPECT_EQ(s.load.target.host, "");
-  EXPECT_EQ(s.load.routes, (std::vector<RouteWeight>{{"GET", "/", 1.0}}));
+  EXPECT_EQ(s.load.routes, (std::vector<RouteWeight>{{"GET", "/", 1.0, "", ""}}));
   ASSERT_EQ(s.load.phases.size(), 1u);
   const LoadPhase& p = s.load.phases[0];
   EXPECT_EQ(p.arrivals, Arrivals::kPoisson);
@@ -30,6 +30,20 @@ TEST(LoadReader, Defaults) {
   EXPECT_TRUE(p.routes.empty());
   EXPECT_EQ(std::get<ConstantRate>(p.shape).rps, 5);
   EXPECT_EQ(p.line, 3);
+}
+
+// A route's body and content type are kept for ksim-load (real servers).
+TEST(LoadReader, RouteBodies) {
+  const Scenario s = parse_ok(R"(load:
+  routes:
+    - {method: POST, path: /orders, body: '{"q":1}', weight: 2}
+    - {method: PUT, path: /x, body: 'a=1', contentType: application/x-www-form-urlencoded}
+  phases: [{shape: constant, rps: 5, duration: 1m}]
+)");
+  ASSERT_EQ(s.load.routes.size(), 2u);
+  EXPECT_EQ(s.load.routes[0].body, R"({"q":1})");
+  EXPECT_EQ(s.load.routes[0].content_type, "");
+  EXPECT_EQ(s.load.routes[1].content_type, "application/x-www-form-urlencoded");
 }
 
 TEST(LoadReader, EveryShape) {
@@ -52,7 +66,7 @@ TEST(LoadReader, EveryShape) {
 )");
   EXPECT_EQ(s.load.target.kind, LoadTarget::Kind::kService);
   EXPECT_EQ(s.load.target.namespace_, "shop");
-  EXPECT_EQ(s.load.routes[0], (RouteWeight{"POST", "/orders", 3}));
+  EXPECT_EQ(s.load.routes[0], (RouteWeight{"POST", "/orders", 3, "", ""}));
   const auto& ph = s.load.phases;
   ASSERT_EQ(ph.size(), 6u);
   EXPECT_EQ(ph[0].arrivals, Arrivals::kDeterministic);  // load.arrivals
@@ -65,7 +79,7 @@ TEST(LoadReader, EveryShape) {
   EXPECT_EQ(d.peak_at, 12h);       // default: noon
   EXPECT_EQ(d.start, 0s);          // default: the run starts at midnight
   EXPECT_EQ(ph[4].duration, 24h);  // default: a day
-  EXPECT_EQ(ph[5].routes, (std::vector<RouteWeight>{{"GET", "/only", 1}}));
+  EXPECT_EQ(ph[5].routes, (std::vector<RouteWeight>{{"GET", "/only", 1, "", ""}}));
   EXPECT_EQ(s.duration, 10min + 1min + 5min + 2h + 24h + 1min);
 }
 

@@ -75,6 +75,11 @@ struct RouteWeight {
   std::string method = "GET";
   std::string path;
   double weight = 1.0;
+  /// The request body and its content type (default application/json with
+  /// a body), sent by ksim-load against real servers; the simulator does not
+  /// model request bodies.
+  std::string body;
+  std::string content_type;
   friend bool operator==(const RouteWeight&, const RouteWeight&) = default;
 };
 
