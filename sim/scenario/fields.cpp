@@ -216,6 +216,16 @@ std::optional<std::string> read_path(const Field& f, bool pattern) {
     return std::nullopt;
   }
   std::string_view rest = std::string_view(*s).substr(1);
+  // A request path may end in a query ("/api/compute?n=1000000", sent as
+  // is by ksim-load); routing reads the path before it, as HTTP does.
+  if (const std::size_t q = rest.find('?'); !pattern && q != std::string_view::npos) {
+    const std::string_view query = rest.substr(q + 1);
+    if (query.find_first_of(" \t#") != std::string_view::npos) {
+      f.fail("a query must not hold spaces or '#', got '" + std::string(query) + "'");
+      return std::nullopt;
+    }
+    rest = rest.substr(0, q);
+  }
   while (!rest.empty()) {
     const std::size_t slash = rest.find('/');
     const std::string_view seg = rest.substr(0, slash);

@@ -114,7 +114,8 @@ TEST(SvcLoadSpecReader, TheSeedScenariosRead) {
   EXPECT_EQ(api->host, "api.example.com");
   EXPECT_EQ(api->phases.size(), 5u);
   EXPECT_EQ(api->total(), Micros{minutes{50}});
-  EXPECT_EQ(api->routes.size(), 2u);
+  ASSERT_EQ(api->routes.size(), 3u);
+  EXPECT_EQ(api->routes[1].path, "/api/compute?n=1000000");  // the query is sent as is
   EXPECT_EQ(api->seed, 1u);
   auto po = read_spec_file(dir / "product-order.yaml");
   ASSERT_TRUE(po.has_value()) << po.error();

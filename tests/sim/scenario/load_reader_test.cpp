@@ -38,12 +38,27 @@ TEST(LoadReader, RouteBodies) {
   routes:
     - {method: POST, path: /orders, body: '{"q":1}', weight: 2}
     - {method: PUT, path: /x, body: 'a=1', contentType: application/x-www-form-urlencoded}
+    - {path: "/api/compute?n=1000000&fast"}
   phases: [{shape: constant, rps: 5, duration: 1m}]
 )");
-  ASSERT_EQ(s.load.routes.size(), 2u);
+  ASSERT_EQ(s.load.routes.size(), 3u);
+  EXPECT_EQ(s.load.routes[2].path, "/api/compute?n=1000000&fast");  // a query, kept
   EXPECT_EQ(s.load.routes[0].body, R"({"q":1})");
   EXPECT_EQ(s.load.routes[0].content_type, "");
   EXPECT_EQ(s.load.routes[1].content_type, "application/x-www-form-urlencoded");
+}
+
+TEST(LoadReader, QueryErrors) {
+  const auto errors = errors_of(R"(load:
+  routes: [{path: "/a?b c"}, {path: "/a/b?c#d"}, {path: "/a b?c"}]
+  phases: [{shape: constant, rps: 5, duration: 1m}]
+)");
+  ASSERT_EQ(errors.size(), 3u);
+  EXPECT_EQ(errors[0],
+            "x.yaml:2: load.routes[0].path: a query must not hold spaces or '#', got 'b c'");
+  EXPECT_EQ(errors[1],
+            "x.yaml:2: load.routes[1].path: a query must not hold spaces or '#', got 'c#d'");
+  EXPECT_NE(errors[2].find("load.routes[2].path"), std::string::npos);
 }
 
 TEST(LoadReader, EveryShape) {
