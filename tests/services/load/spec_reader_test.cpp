@@ -119,8 +119,9 @@ TEST(SvcLoadSpecReader, TheSeedScenariosRead) {
   EXPECT_EQ(api->seed, 1u);
   auto po = read_spec_file(dir / "product-order.yaml");
   ASSERT_TRUE(po.has_value()) << po.error();
-  EXPECT_EQ(po->routes.size(), 4u);
-  EXPECT_EQ(po->routes[2].method, "POST");
+  ASSERT_EQ(po->routes.size(), 6u);
+  EXPECT_EQ(po->routes[3].method, "POST");
+  EXPECT_EQ(po->routes[3].body, R"({"productId":"p-1001","quantity":1,"customerId":"load"})");
   EXPECT_EQ(po->seed, 42u);
   ASSERT_EQ(po->phases.size(), 1u);
   EXPECT_TRUE(std::holds_alternative<Diurnal>(po->phases[0].shape));
