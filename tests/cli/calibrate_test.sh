@@ -2,10 +2,12 @@
 # ksim calibrate: usage and spec errors exit 2, a service that cannot start
 # or never gets ready exits 1, and neither writes a profile; a real run over
 # the HTTP library's example binary writes one that names both routes.
-# Usage: calibrate_test.sh KSIM BIN_DIR SPEC
+# Then backend-service, a seed service, from its own spec (short steps).
+# Usage: calibrate_test.sh KSIM BIN_DIR SPEC SOURCE_DIR
 ksim=$1
 bin=$2
 spec=$3
+src=$4
 source "$(dirname "$0")/expect.sh"
 cli_test_scratch
 
@@ -36,4 +38,10 @@ check "the profile names the burning route" grep -q "path: /burn" "$tmp/p.yaml"
 check "the profile names the cheap route" grep -q "path: /items/{id}" "$tmp/p.yaml"
 check "the profile says how it was measured" grep -q "idleCpuPerSecond:" "$tmp/p.yaml"
 check "no partial file is left" bash -c "! ls '$tmp' | grep -q partial"
+
+expect 0 "profile: $tmp/backend.yaml" calibrate "$src/services/backend-service/calibrate.yaml" \
+  --bin "$bin" -o "$tmp/backend.yaml" --duration 300ms --warmup 100ms --idle 200ms
+check "every route of backend-service's spec is profiled" \
+  test "$(grep -c '^  - method: GET' "$tmp/backend.yaml")" = 4
+check "its profile names the scenario's route" grep -q 'path: /backend/\*\*' "$tmp/backend.yaml"
 exit $fail
