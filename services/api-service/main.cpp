@@ -8,11 +8,13 @@
 
 #include "api_handlers.h"
 #include "backend_client.h"
+#include "ksim/services/app/service_main.h"
 #include "ksim/services/http/options.h"
 #include "ksim/services/http/server.h"
 
 namespace http = ksim::services::http;
 namespace api = ksim::services::api;
+namespace app = ksim::services::app;
 
 namespace {
 
@@ -22,9 +24,9 @@ struct Config {
   std::string backend_timeout = "10s";
 };
 
-void add_flags(CLI::App& app, Config& config) {
-  http::add_server_options(app, config.server);
-  app.add_option("--backend-url", config.backend_url,
+void add_flags(CLI::App& cli, Config& config) {
+  http::add_server_options(cli, config.server);
+  cli.add_option("--backend-url", config.backend_url,
                  "backend-service base URL, http://host[:port][/prefix]")
       ->envname("BACKEND_URL")
       ->capture_default_str()
@@ -32,7 +34,7 @@ void add_flags(CLI::App& app, Config& config) {
         const auto parsed = api::parse_backend_url(url);
         return parsed ? std::string() : parsed.error();
       });
-  app.add_option("--backend-timeout", config.backend_timeout,
+  cli.add_option("--backend-timeout", config.backend_timeout,
                  "Longest wait for backend-service per call, connect included (e.g. 5s, "
                  "500ms; a bare number is seconds); past it: 504")
       ->envname("REQUEST_TIMEOUT_SECONDS")
@@ -59,36 +61,23 @@ void run(const Config& config) {
   // gives fast 502s rather than every api pod leaving the Service.
   server.set_ready(true);
   logger->info("api-service listening", {{"port", server.port()}, {"backend", config.backend_url}});
-  // Tests and scripts read the bound port from this line (--port 0).
-  std::printf("listening on port %u\n", static_cast<unsigned>(server.port()));
-  std::fflush(stdout);
+  app::announce_port(server.port());
   server.run();
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
-  CLI::App app{
+  CLI::App cli{
       "api-service: the public API of platform 1 (GET/POST /api/items, GET/PUT/DELETE "
       "/api/items/{id} via backend-service, GET /api/compute?n=N, /health, /ready, /metrics).\n"
       "Exit codes: 0 ok (also after a graceful SIGTERM), 1 failure, 2 bad usage.",
       "api-service"};
   Config config;
   config.server.port = 8080;  // the manifest's containerPort
-  add_flags(app, config);
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::CallForHelp& e) {
-    return app.exit(e);
-  } catch (const CLI::ParseError& e) {
-    app.exit(e);
-    return 2;
-  }
-  try {
+  add_flags(cli, config);
+  return app::run_main(cli, argc, argv, [&] {
     run(config);
-  } catch (const std::exception& e) {
-    std::fprintf(stderr, "api-service: %s\n", e.what());
-    return 1;
-  }
-  return 0;
+    return 0;
+  });
 }
