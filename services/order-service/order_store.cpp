@@ -24,8 +24,6 @@ constexpr std::string_view kSelectOrder =
     "SELECT id, product_id, quantity, customer_id, status, unit_price, total_price, currency,"
     " created_us FROM orders";
 
-std::atomic<std::uint64_t> next_instance{1};
-
 StoreError internal(const store::Error& e) { return {false, e.message}; }
 
 Order read_order(const Stmt& s) {
@@ -67,14 +65,13 @@ StoreResult<std::vector<Order>> select(Db& db, std::string_view where, std::stri
 
 }  // namespace
 
-OrderStore::OrderStore(std::filesystem::path path, std::uint64_t instance)
-    : path_(std::move(path)), instance_(instance) {}
+OrderStore::OrderStore(const std::filesystem::path& path) : dbs_(path) {}
 
 OrderStore::~OrderStore() = default;
 
 StoreResult<std::unique_ptr<OrderStore>> OrderStore::open(const std::filesystem::path& path,
                                                           store::Outbox outbox) {
-  std::unique_ptr<OrderStore> s(new OrderStore(path, next_instance.fetch_add(1)));
+  std::unique_ptr<OrderStore> s(new OrderStore(path));
   s->outbox_ = std::move(outbox);
   auto db = s->db();
   if (!db) return std::unexpected(db.error());
@@ -84,21 +81,9 @@ StoreResult<std::unique_ptr<OrderStore>> OrderStore::open(const std::filesystem:
 }
 
 StoreResult<Db*> OrderStore::db() {
-  // One-entry cache per thread: the GET path takes no lock. Instance ids are
-  // never reused, so a stale entry from a destroyed store cannot match.
-  thread_local std::uint64_t cached_instance = 0;
-  thread_local Db* cached = nullptr;
-  if (cached_instance == instance_) return cached;
-  const std::lock_guard lock(mutex_);
-  auto& slot = connections_[std::this_thread::get_id()];
-  if (!slot) {
-    auto opened = Db::open(path_);
-    if (!opened) return std::unexpected(internal(opened.error()));
-    slot = std::make_unique<Db>(std::move(*opened));
-  }
-  cached_instance = instance_;
-  cached = slot.get();
-  return cached;
+  auto db = dbs_.get();
+  if (!db) return std::unexpected(internal(db.error()));
+  return *db;
 }
 
 StoreResult<Order> OrderStore::insert_pending(const OrderRequest& request) {

@@ -8,16 +8,14 @@
 #include <expected>
 #include <filesystem>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
-#include <thread>
-#include <unordered_map>
 #include <vector>
 
 #include "ksim/services/store/db.h"
 #include "ksim/services/store/outbox.h"
+#include "ksim/services/store/thread_db.h"
 #include "order.h"
 
 namespace ksim::services::order {
@@ -63,14 +61,11 @@ class OrderStore {
   StoreResult<Page> list(std::int64_t limit, std::int64_t offset);
 
  private:
-  OrderStore(std::filesystem::path path, std::uint64_t instance);
+  explicit OrderStore(const std::filesystem::path& path);
   StoreResult<store::Db*> db();
 
-  std::filesystem::path path_;
-  std::uint64_t instance_;
+  store::ThreadDb dbs_;  // one connection per handler thread
   store::Outbox outbox_;
-  std::mutex mutex_;
-  std::unordered_map<std::thread::id, std::unique_ptr<store::Db>> connections_;
 };
 
 }  // namespace ksim::services::order

@@ -119,7 +119,7 @@ StoreResult<void> finish(Transaction& tx, const store::Outbox& outbox, std::stri
 }  // namespace
 
 ProductStore::ProductStore(std::filesystem::path path, std::uint64_t instance)
-    : path_(std::move(path)),
+    : dbs_(path),
       instance_(instance),
       versions_(std::make_unique<std::atomic<std::uint64_t>[]>(kStripes)) {}
 
@@ -147,21 +147,9 @@ StoreResult<std::unique_ptr<ProductStore>> ProductStore::open(const std::filesys
 }
 
 StoreResult<Db*> ProductStore::db() {
-  // One-entry cache per thread: the hot path takes no lock. Instance ids are
-  // never reused, so a stale entry from a destroyed store cannot match.
-  thread_local std::uint64_t cached_instance = 0;
-  thread_local Db* cached = nullptr;
-  if (cached_instance == instance_) return cached;
-  const std::lock_guard lock(mutex_);
-  auto& slot = connections_[std::this_thread::get_id()];
-  if (!slot) {
-    auto opened = Db::open(path_);
-    if (!opened) return std::unexpected(internal(opened.error()));
-    slot = std::make_unique<Db>(std::move(*opened));
-  }
-  cached_instance = instance_;
-  cached = slot.get();
-  return cached;
+  auto db = dbs_.get();
+  if (!db) return std::unexpected(internal(db.error()));
+  return *db;
 }
 
 StoreResult<std::optional<std::string>> ProductStore::find_json(std::string_view id) {

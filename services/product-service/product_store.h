@@ -18,6 +18,7 @@
 
 #include "ksim/services/store/db.h"
 #include "ksim/services/store/outbox.h"
+#include "ksim/services/store/thread_db.h"
 #include "product.h"
 
 namespace ksim::services::product {
@@ -111,7 +112,7 @@ class ProductStore {
   StoreResult<store::Db*> db();
   StoreResult<std::string> next_generated_id(store::Db& db);
 
-  std::filesystem::path path_;
+  store::ThreadDb dbs_;  // one connection per handler thread
   // After a committed change of product `id`: invalidates cached bodies.
   void changed(std::string_view id);
   std::atomic<std::uint64_t>& stripe(std::string_view id) const;
@@ -121,8 +122,6 @@ class ProductStore {
   bool read_cache_ = true;
   std::unique_ptr<std::atomic<std::uint64_t>[]> versions_;  // kStripes change counters
   store::Outbox outbox_;
-  std::mutex mutex_;  // guards connections_ (taken once per thread)
-  std::unordered_map<std::thread::id, std::unique_ptr<store::Db>> connections_;
 };
 
 }  // namespace ksim::services::product
