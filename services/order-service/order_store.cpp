@@ -177,23 +177,9 @@ StoreResult<std::optional<std::string>> OrderStore::find_json(std::string_view i
 StoreResult<Page> OrderStore::list(std::int64_t limit, std::int64_t offset) {
   auto db = this->db();
   if (!db) return std::unexpected(db.error());
-  Page page;
-  auto total = (*db)->query_int64("SELECT COUNT(*) FROM orders");
-  if (!total) return std::unexpected(internal(total.error()));
-  page.total = *total;
-  auto s = (*db)->prepare("SELECT body FROM orders ORDER BY seq LIMIT ? OFFSET ?");
-  if (!s) return std::unexpected(internal(s.error()));
-  if (auto b = s->bind(limit, offset); !b) return std::unexpected(internal(b.error()));
-  page.items_json = "[";
-  while (true) {
-    auto row = s->step();
-    if (!row) return std::unexpected(internal(row.error()));
-    if (!*row) break;
-    if (page.count++ > 0) page.items_json += ',';
-    page.items_json += s->text(0);
-  }
-  page.items_json += ']';
-  return page;
+  auto page = store::body_page(**db, "orders", limit, offset);
+  if (!page) return std::unexpected(internal(page.error()));
+  return *page;
 }
 
 }  // namespace ksim::services::order

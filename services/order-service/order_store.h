@@ -13,6 +13,7 @@
 #include <string_view>
 #include <vector>
 
+#include "ksim/services/store/body_page.h"
 #include "ksim/services/store/db.h"
 #include "ksim/services/store/outbox.h"
 #include "ksim/services/store/thread_db.h"
@@ -31,11 +32,7 @@ template <class T>
 using StoreResult = std::expected<T, StoreError>;
 
 // A page of orders: `items_json` a JSON array text, `total` all orders.
-struct Page {
-  std::string items_json;
-  std::int64_t total = 0;
-  std::int64_t count = 0;
-};
+using Page = store::BodyPage;  // a list route's page
 
 // Thread-safe: each calling thread has its own connection to the file.
 class OrderStore {

@@ -190,23 +190,9 @@ StoreResult<std::optional<Product>> ProductStore::find(std::string_view id) {
 StoreResult<Page> ProductStore::list(std::int64_t limit, std::int64_t offset) {
   auto db = this->db();
   if (!db) return std::unexpected(db.error());
-  Page page;
-  auto total = (*db)->query_int64("SELECT COUNT(*) FROM products");
-  if (!total) return std::unexpected(internal(total.error()));
-  page.total = *total;
-  auto s = (*db)->prepare("SELECT body FROM products ORDER BY seq LIMIT ? OFFSET ?");
-  if (!s) return std::unexpected(internal(s.error()));
-  if (auto b = s->bind(limit, offset); !b) return std::unexpected(internal(b.error()));
-  page.items_json = "[";
-  while (true) {
-    auto row = s->step();
-    if (!row) return std::unexpected(internal(row.error()));
-    if (!*row) break;
-    if (page.count++ > 0) page.items_json += ',';
-    page.items_json += s->text(0);
-  }
-  page.items_json += ']';
-  return page;
+  auto page = store::body_page(**db, "products", limit, offset);
+  if (!page) return std::unexpected(internal(page.error()));
+  return *page;
 }
 
 StoreResult<std::vector<Product>> ProductStore::catalogue(std::int64_t limit) {

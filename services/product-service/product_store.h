@@ -16,6 +16,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "ksim/services/store/body_page.h"
 #include "ksim/services/store/db.h"
 #include "ksim/services/store/outbox.h"
 #include "ksim/services/store/thread_db.h"
@@ -45,11 +46,7 @@ using StoreResult = std::expected<T, StoreError>;
 
 // A page of products: `items_json` is a JSON array text of the products'
 // API form (built from the stored bodies, no DOM), `total` all products.
-struct Page {
-  std::string items_json;
-  std::int64_t total = 0;
-  std::int64_t count = 0;  // items in this page
-};
+using Page = store::BodyPage;  // a list route's page
 
 // The first answer to a reservation (replayed verbatim on retries).
 struct Reservation {
