@@ -9,6 +9,7 @@
 #include <string_view>
 
 #include "ksim/services/http/json.h"
+#include "ksim/services/store/event_payload.h"
 
 namespace ksim::services::order {
 
@@ -42,12 +43,9 @@ std::expected<OrderRequest, http::ApiError> parse_order_request(const nlohmann::
 //  "currency","createdAt"}.
 nlohmann::json to_json(const Order& order);
 
-std::string format_time(std::int64_t unix_us);
-std::int64_t now_us();
-
-// {"type": type, "key": key, "occurredAt": ..., "data": data}; the event id
-// travels in the Kafka header `event-id`.
-std::string event_payload(std::string_view type, std::string_view key, std::int64_t at_us,
-                          const nlohmann::json& data);
+// The event envelope and its clock (store/event_payload.h).
+using store::event_payload;
+using store::format_time;
+using store::now_us;
 
 }  // namespace ksim::services::order

@@ -1,9 +1,6 @@
 #include "product.h"
 
-#include <chrono>
 #include <cmath>
-#include <cstdio>
-#include <ctime>
 
 namespace ksim::services::product {
 namespace {
@@ -123,30 +120,6 @@ nlohmann::json to_json(const Product& p) {
           {"category", p.category},
           {"createdAt", format_time(p.created_us)},
           {"updatedAt", format_time(p.updated_us)}};
-}
-
-std::string format_time(std::int64_t unix_us) {
-  const std::time_t seconds = static_cast<std::time_t>(unix_us / 1'000'000);
-  std::tm utc{};
-  gmtime_r(&seconds, &utc);
-  char text[96];  // room for any int the format could print
-  std::snprintf(text, sizeof text, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", utc.tm_year + 1900,
-                utc.tm_mon + 1, utc.tm_mday, utc.tm_hour, utc.tm_min, utc.tm_sec,
-                static_cast<int>((unix_us / 1000) % 1000));
-  return text;
-}
-
-std::int64_t now_us() {
-  return std::chrono::duration_cast<std::chrono::microseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
-std::string event_payload(std::string_view type, std::string_view key, std::int64_t at_us,
-                          const nlohmann::json& data) {
-  return nlohmann::json{
-      {"type", type}, {"key", key}, {"occurredAt", format_time(at_us)}, {"data", data}}
-      .dump();
 }
 
 }  // namespace ksim::services::product

@@ -10,6 +10,7 @@
 #include <string_view>
 
 #include "ksim/services/http/json.h"
+#include "ksim/services/store/event_payload.h"
 
 namespace ksim::services::product {
 
@@ -48,14 +49,9 @@ bool valid_id(std::string_view id);
 // "category","createdAt","updatedAt"} with RFC 3339 UTC times.
 nlohmann::json to_json(const Product& product);
 
-// Microseconds since the Unix epoch as "2026-11-22T01:02:03.456Z".
-std::string format_time(std::int64_t unix_us);
-// The wall clock in microseconds since the Unix epoch.
-std::int64_t now_us();
-
-// An event payload: {"type": type, "key": key, "occurredAt": ..., "data": data}.
-// The event id travels in the Kafka header `event-id` (set by the relay).
-std::string event_payload(std::string_view type, std::string_view key, std::int64_t at_us,
-                          const nlohmann::json& data);
+// The event envelope and its clock (store/event_payload.h).
+using store::event_payload;
+using store::format_time;
+using store::now_us;
 
 }  // namespace ksim::services::product
