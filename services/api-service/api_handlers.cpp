@@ -19,22 +19,6 @@ using http::Status;
 constexpr std::int64_t kDefaultLimit = 20;
 constexpr std::int64_t kMaxLimit = 100;
 
-std::expected<std::int64_t, ApiError> query_int(const http::Request& request, std::string_view name,
-                                                std::int64_t fallback, std::int64_t lo,
-                                                std::int64_t hi) {
-  const auto text = request.query(name);
-  if (!text) return fallback;
-  std::int64_t value = 0;
-  const auto* end = text->data() + text->size();
-  const auto [ptr, ec] = std::from_chars(text->data(), end, value);
-  if (ec == std::errc() && ptr == end && value >= lo && value <= hi) return value;
-  return std::unexpected(ApiError{Status::bad_request, "bad_request",
-                                  "query parameter '" + std::string(name) +
-                                      "' must be an integer in [" + std::to_string(lo) + ", " +
-                                      std::to_string(hi) + "]",
-                                  std::string(name)});
-}
-
 // The same id rule as backend-service: anything else cannot exist, and
 // checking here keeps '/', '?' and '%' out of the backend's target.
 bool valid_id(std::string_view id) {
@@ -152,9 +136,10 @@ void ApiHandlers::add_routes(http::Router& router) const {
 }
 
 Response ApiHandlers::list(const http::Request& request) const {
-  const auto limit = query_int(request, "limit", kDefaultLimit, 1, kMaxLimit);
+  const auto limit = http::query_int(request, "limit", kDefaultLimit, 1, kMaxLimit);
   if (!limit) return http::to_response(limit.error());
-  const auto offset = query_int(request, "offset", 0, 0, std::numeric_limits<std::int64_t>::max());
+  const auto offset =
+      http::query_int(request, "offset", 0, 0, std::numeric_limits<std::int64_t>::max());
   if (!offset) return http::to_response(offset.error());
   const std::string target =
       "/backend/items?limit=" + std::to_string(*limit) + "&offset=" + std::to_string(*offset);
@@ -217,7 +202,7 @@ Response ApiHandlers::remove(const http::Request& request) const {
 }
 
 Response ApiHandlers::compute(const http::Request& request) const {
-  const auto n = query_int(request, "n", kDefaultComputeN, 0, kMaxComputeN);
+  const auto n = http::query_int(request, "n", kDefaultComputeN, 0, kMaxComputeN);
   if (!n) return http::to_response(n.error());
   return http::json_response(Status::ok, {{"n", *n}, {"result", burn_cpu(*n)}});
 }

@@ -15,24 +15,6 @@ using http::ApiError;
 using http::Response;
 using http::Status;
 
-// Query parameter `name` as an integer in [lo, hi] (`fallback` when absent),
-// or a 400 naming it.
-std::expected<std::int64_t, ApiError> query_int(const http::Request& request, std::string_view name,
-                                                std::int64_t fallback, std::int64_t lo,
-                                                std::int64_t hi) {
-  const auto text = request.query(name);
-  if (!text) return fallback;
-  std::int64_t value = 0;
-  const auto* end = text->data() + text->size();
-  const auto [ptr, ec] = std::from_chars(text->data(), end, value);
-  if (ec == std::errc() && ptr == end && value >= lo && value <= hi) return value;
-  return std::unexpected(ApiError{Status::bad_request, "bad_request",
-                                  "query parameter '" + std::string(name) +
-                                      "' must be an integer in [" + std::to_string(lo) + ", " +
-                                      std::to_string(hi) + "]",
-                                  std::string(name)});
-}
-
 Response store_failure(const StoreError& error) {
   switch (error.code) {
     case StoreErrc::kNotFound:
@@ -69,9 +51,10 @@ void BackendHandlers::add_routes(http::Router& router) const {
 }
 
 Response BackendHandlers::list(const http::Request& request) const {
-  const auto limit = query_int(request, "limit", kDefaultLimit, 1, kMaxLimit);
+  const auto limit = http::query_int(request, "limit", kDefaultLimit, 1, kMaxLimit);
   if (!limit) return http::to_response(limit.error());
-  const auto offset = query_int(request, "offset", 0, 0, std::numeric_limits<std::int64_t>::max());
+  const auto offset =
+      http::query_int(request, "offset", 0, 0, std::numeric_limits<std::int64_t>::max());
   if (!offset) return http::to_response(offset.error());
   const auto page = store_->list(*limit, *offset);
   if (!page) return store_failure(page.error());
@@ -124,7 +107,7 @@ Response BackendHandlers::remove(const http::Request& request) const {
 Response BackendHandlers::score(const http::Request& request) const {
   const auto id = path_id(request);
   if (!id) return id.error();
-  const auto rounds = query_int(request, "rounds", kDefaultScoreRounds, 1, kMaxScoreRounds);
+  const auto rounds = http::query_int(request, "rounds", kDefaultScoreRounds, 1, kMaxScoreRounds);
   if (!rounds) return http::to_response(rounds.error());
   const auto item = store_->get(*id);
   if (!item) return store_failure(item.error());

@@ -14,24 +14,6 @@ using http::Request;
 using http::Response;
 using http::Status;
 
-// ?name=N as an integer in [min, max] (`fallback` when absent), or a 400.
-std::expected<std::int64_t, ApiError> int_query(const Request& req, std::string_view name,
-                                                std::int64_t fallback, std::int64_t min,
-                                                std::int64_t max) {
-  const auto text = req.query(name);
-  if (!text) return fallback;
-  std::int64_t value = 0;
-  const auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), value);
-  if (ec == std::errc() && end == text->data() + text->size() && value >= min && value <= max) {
-    return value;
-  }
-  return std::unexpected(ApiError{Status::bad_request, "bad_request",
-                                  "query parameter '" + std::string(name) +
-                                      "' must be an integer in [" + std::to_string(min) + ", " +
-                                      std::to_string(max) + "]",
-                                  std::string(name)});
-}
-
 Response raw_json(Status status, std::string body) {
   Response res{status, 11};
   res.set(http::Field::content_type, "application/json");
@@ -95,9 +77,10 @@ Response ProductHandlers::health(const Request&) const {
 }
 
 Response ProductHandlers::list(const Request& req) const {
-  const auto limit = int_query(req, "limit", kDefaultPageSize, 1, kMaxPageSize);
+  const auto limit = http::query_int(req, "limit", kDefaultPageSize, 1, kMaxPageSize);
   if (!limit) return http::to_response(limit.error());
-  const auto offset = int_query(req, "offset", 0, 0, std::numeric_limits<std::int64_t>::max());
+  const auto offset =
+      http::query_int(req, "offset", 0, 0, std::numeric_limits<std::int64_t>::max());
   if (!offset) return http::to_response(offset.error());
   const auto page = store_.list(*limit, *offset);
   if (!page) return store_failure(page.error());
@@ -170,9 +153,9 @@ Response ProductHandlers::reserve(const Request& req) const {
 }
 
 Response ProductHandlers::recommendations(const Request& req) const {
-  const auto limit = int_query(req, "limit", 10, 1, kMaxRecommendations);
+  const auto limit = http::query_int(req, "limit", 10, 1, kMaxRecommendations);
   if (!limit) return http::to_response(limit.error());
-  const auto depth = int_query(req, "depth", 10, 1, kMaxDepth);
+  const auto depth = http::query_int(req, "depth", 10, 1, kMaxDepth);
   if (!depth) return http::to_response(depth.error());
   const std::string_view id = *req.param("id");
   const auto seed = store_.find(id);

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <charconv>
 #include <limits>
 
 namespace ksim::services::http {
@@ -189,5 +190,21 @@ template std::expected<std::optional<bool>, ApiError> optional_field<bool>(const
                                                                            std::string_view);
 template std::expected<std::optional<nlohmann::json>, ApiError> optional_field<nlohmann::json>(
     const nlohmann::json&, std::string_view);
+
+std::expected<std::int64_t, ApiError> query_int(const Request& request, std::string_view name,
+                                                std::int64_t fallback, std::int64_t lo,
+                                                std::int64_t hi) {
+  const auto text = request.query(name);
+  if (!text) return fallback;
+  std::int64_t value = 0;
+  const auto* end = text->data() + text->size();
+  const auto [ptr, ec] = std::from_chars(text->data(), end, value);
+  if (ec == std::errc() && ptr == end && value >= lo && value <= hi) return value;
+  return std::unexpected(ApiError{Status::bad_request, "bad_request",
+                                  "query parameter '" + std::string(name) +
+                                      "' must be an integer in [" + std::to_string(lo) + ", " +
+                                      std::to_string(hi) + "]",
+                                  std::string(name)});
+}
 
 }  // namespace ksim::services::http

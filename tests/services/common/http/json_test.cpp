@@ -18,6 +18,25 @@ nlohmann::json error_body(const ApiError& e) {
   return nlohmann::json::parse(res.body());
 }
 
+// The list and CPU routes' integer query parameters.
+TEST(HttpJsonTest, QueryIntegers) {
+  const auto q = [](const char* target) {
+    const BeastRequest raw{Verb::get, target, 11};
+    return query_int(Request(raw), "limit", 20, 1, 100);
+  };
+  EXPECT_EQ(q("/x").value(), 20);  // absent: the fallback
+  EXPECT_EQ(q("/x?limit=100").value(), 100);
+  EXPECT_EQ(q("/x?other=5&limit=1").value(), 1);
+  for (const char* bad :
+       {"/x?limit=0", "/x?limit=101", "/x?limit=5x", "/x?limit=", "/x?limit=-3"}) {
+    const auto e = q(bad);
+    ASSERT_FALSE(e.has_value()) << bad;
+    EXPECT_EQ(e.error().status, Status::bad_request);
+    EXPECT_EQ(e.error().message, "query parameter 'limit' must be an integer in [1, 100]");
+    EXPECT_EQ(e.error().field, "limit");
+  }
+}
+
 TEST(HttpJsonTest, ParsesAJsonBody) {
   const BeastRequest raw = post(R"({"name":"shoe","stock":3})", "application/json; charset=utf-8");
   const auto doc = parse_json_object(Request(raw));

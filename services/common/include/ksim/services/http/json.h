@@ -51,4 +51,10 @@ std::expected<std::optional<T>, ApiError> optional_field(const nlohmann::json& o
 // A 400 about field `name`, for checks beyond the type (e.g. "must be >= 0").
 ApiError field_error(std::string_view name, std::string_view message);
 
+// Query parameter `name` as an integer in [lo, hi], `fallback` when absent,
+// or a 400 naming it ("query parameter 'limit' must be an integer in [1, 100]").
+std::expected<std::int64_t, ApiError> query_int(const Request& request, std::string_view name,
+                                                std::int64_t fallback, std::int64_t lo,
+                                                std::int64_t hi);
+
 }  // namespace ksim::services::http
